@@ -1,0 +1,132 @@
+package dev.webhookpipeline.topics;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+
+/**
+ * The "ensure topics" step: creates missing topics with the layout of their {@link TopicSpec} and
+ * checks existing ones. Partition count and cleanup policy must match (a wrong count breaks
+ * co-partitioning and per-tenant order; a wrong policy loses configs or keeps garbage), so a
+ * difference fails with a {@link TopicMismatchException}; a different retention is reported as a
+ * warning, since operators tune it.
+ */
+public final class TopicInitializer {
+
+    public record Report(List<String> created, List<String> existing, List<String> warnings) {}
+
+    private final Admin admin;
+    private final long timeoutMs;
+
+    public TopicInitializer(Admin admin) {
+        this(admin, 30_000);
+    }
+
+    public TopicInitializer(Admin admin, long timeoutMs) {
+        this.admin = admin;
+        this.timeoutMs = timeoutMs;
+    }
+
+    public Report ensure(Collection<? extends TopicSpec<?, ?>> specs) {
+        try {
+            Set<String> present = admin.listTopics().names().get(timeoutMs, TimeUnit.MILLISECONDS);
+            List<String> created = new ArrayList<>();
+            List<NewTopic> toCreate = specs.stream().filter(s -> !present.contains(s.name()))
+                    .map(s -> new NewTopic(s.name(), Optional.of(s.partitions()), Optional.empty()).configs(s.configs()))
+                    .toList();
+            for (var entry : admin.createTopics(toCreate).values().entrySet()) {
+                try {
+                    entry.getValue().get(timeoutMs, TimeUnit.MILLISECONDS);
+                    created.add(entry.getKey());
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw e; // a racing instance creating it too is fine; anything else is not
+                    }
+                }
+            }
+            List<String> existing = specs.stream().map(TopicSpec::name).filter(n -> !created.contains(n)).toList();
+            List<String> warnings = new ArrayList<>();
+            List<String> problems = check(specs, warnings);
+            if (!problems.isEmpty()) {
+                throw new TopicMismatchException(problems);
+            }
+            return new Report(created, existing, warnings);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("could not create or describe the pipeline's topics: "
+                    + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("Kafka did not answer within " + timeoutMs
+                    + " ms while ensuring topics: check bootstrap.servers and that the brokers are up", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while ensuring topics", e);
+        }
+    }
+
+    private List<String> check(Collection<? extends TopicSpec<?, ?>> specs, List<String> warnings)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        List<String> names = specs.stream().map(TopicSpec::name).toList();
+        Map<String, TopicDescription> descriptions = describeOnceVisible(names);
+        Map<ConfigResource, Config> configs = admin.describeConfigs(names.stream()
+                        .map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n)).collect(Collectors.toList()))
+                .all().get(timeoutMs, TimeUnit.MILLISECONDS);
+        List<String> problems = new ArrayList<>();
+        for (TopicSpec<?, ?> spec : specs) {
+            int partitions = descriptions.get(spec.name()).partitions().size();
+            if (partitions != spec.partitions()) {
+                problems.add(spec.name() + " has " + partitions + " partitions, the pipeline needs " + spec.partitions()
+                        + " (all its topics must have the same count to stay co-partitioned)");
+            }
+            Config config = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, spec.name()));
+            String policy = value(config, TopicConfig.CLEANUP_POLICY_CONFIG);
+            if (!spec.cleanupPolicy().configValue().equals(policy)) {
+                problems.add(spec.name() + " has cleanup.policy=" + policy + ", the pipeline needs "
+                        + spec.cleanupPolicy().configValue());
+            }
+            String retention = value(config, TopicConfig.RETENTION_MS_CONFIG);
+            String wanted = spec.configs().get(TopicConfig.RETENTION_MS_CONFIG);
+            if (!wanted.equals(retention)) {
+                warnings.add(spec.name() + " has retention.ms=" + retention + " where the pipeline's setting is " + wanted
+                        + "; left as it is");
+            }
+        }
+        return problems;
+    }
+
+    /** A topic just created may take a moment to reach every broker's metadata: retry until the deadline. */
+    private Map<String, TopicDescription> describeOnceVisible(List<String> names)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        while (true) {
+            try {
+                return admin.describeTopics(names).allTopicNames().get(timeoutMs, TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.currentTimeMillis() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(50); // waiting out metadata propagation, bounded by the deadline
+            }
+        }
+    }
+
+    private static String value(Config config, String name) {
+        ConfigEntry entry = config == null ? null : config.get(name);
+        return entry == null ? null : entry.value();
+    }
+}

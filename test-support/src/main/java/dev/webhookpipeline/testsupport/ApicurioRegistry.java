@@ -1,0 +1,182 @@
+package dev.webhookpipeline.testsupport;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real schema registry for tests: Apicurio Registry (Confluent-compatible API under
+ * {@code /apis/ccompat/v7}) run as a child process from the distribution Maven downloaded into the
+ * local repository. Its output goes to {@code target/test-services/apicurio-<port>.log}.
+ */
+public final class ApicurioRegistry implements AutoCloseable {
+
+    public static final String VERSION = "3.3.3";
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+
+    private final Process process;
+    private final int port;
+    private final Path log;
+
+    private ApicurioRegistry(Process process, int port, Path log) {
+        this.process = process;
+        this.port = port;
+        this.log = log;
+    }
+
+    /** Starts the registry and waits until its Confluent API answers. */
+    public static ApicurioRegistry start() {
+        Path home = unpackedDistribution();
+        Path java = Path.of(ProcessHandle.current().info().command().orElse("java"));
+        if (Runtime.version().feature() < 21) {
+            throw new IllegalStateException("Apicurio Registry needs Java 21+, the tests run on " + Runtime.version()
+                    + ": set JAVA_HOME to a JDK 21+ (e.g. /usr/lib/jvm/temurin-25-jdk-amd64)");
+        }
+        IOException lastFailure = null;
+        for (int attempt = 1; attempt <= 3; attempt++) { // a probed port can be taken before the registry binds it
+            int port = freePort();
+            int managementPort = freePort();
+            Path log = Path.of("target", "test-services", "apicurio-" + port + ".log").toAbsolutePath();
+            try {
+                Files.createDirectories(log.getParent());
+                Process process = new ProcessBuilder(List.of(java.toString(), "-Xmx256m", "-XX:+UseSerialGC",
+                        "-XX:TieredStopAtLevel=1",
+                        "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + port,
+                        "-Dquarkus.management.host=127.0.0.1", "-Dquarkus.management.port=" + managementPort,
+                        "-jar", home.resolve("quarkus-run.jar").toString()))
+                        .directory(home.toFile())
+                        .redirectErrorStream(true)
+                        .redirectOutput(log.toFile())
+                        .start();
+                ApicurioRegistry registry = new ApicurioRegistry(process, port, log);
+                if (registry.awaitReady()) {
+                    return registry;
+                }
+                registry.close();
+                lastFailure = new IOException("registry did not become ready within " + READY_TIMEOUT + "; see " + log);
+            } catch (IOException e) {
+                lastFailure = e;
+            }
+        }
+        throw new IllegalStateException("could not start Apicurio Registry: " + lastFailure.getMessage(), lastFailure);
+    }
+
+    /** Confluent-compatible base URL, the value of {@code schema.registry.url}. */
+    public String url() {
+        return "http://127.0.0.1:" + port + "/apis/ccompat/v7";
+    }
+
+    public Path logFile() {
+        return log;
+    }
+
+    private boolean awaitReady() {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline && process.isAlive()) {
+            try {
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url() + "/subjects"))
+                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200) {
+                    return true;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            try {
+                Thread.sleep(100); // polling a child process for readiness, with a deadline
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /** The distribution unpacked once per machine under the temp dir, from the local Maven repository. */
+    static Path unpackedDistribution() {
+        Path target = Path.of(System.getProperty("java.io.tmpdir"), "webhook-pipeline-apicurio-" + VERSION);
+        if (Files.isRegularFile(target.resolve("quarkus-run.jar"))) {
+            return target;
+        }
+        Path archive = archive();
+        try {
+            Path scratch = Files.createTempDirectory(target.getParent(), "apicurio-unpack");
+            Process tar = new ProcessBuilder("tar", "-xzf", archive.toString(), "-C", scratch.toString())
+                    .redirectErrorStream(true).start();
+            String output = new String(tar.getInputStream().readAllBytes());
+            if (!tar.waitFor(120, TimeUnit.SECONDS) || tar.exitValue() != 0) {
+                throw new IllegalStateException("could not unpack " + archive + ": " + output);
+            }
+            Path jar;
+            try (var found = Files.find(scratch, 3, (p, a) -> p.getFileName().toString().equals("quarkus-run.jar"))) {
+                jar = found.findFirst().orElseThrow(() -> new IllegalStateException(
+                        archive + " holds no quarkus-run.jar: not an Apicurio Registry distribution"));
+            }
+            try {
+                Files.move(jar.getParent(), target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException raced) {
+                if (!Files.isRegularFile(target.resolve("quarkus-run.jar"))) {
+                    throw raced;
+                }
+            }
+            return target;
+        } catch (IOException e) {
+            throw new IllegalStateException("could not unpack the Apicurio Registry distribution: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while unpacking Apicurio Registry", e);
+        }
+    }
+
+    private static Path archive() {
+        String override = System.getProperty("apicurio.dist");
+        if (override != null) {
+            return Path.of(override);
+        }
+        String repo = System.getProperty("maven.repo.local",
+                Path.of(System.getProperty("user.home"), ".m2", "repository").toString());
+        Path archive = Path.of(repo, "io", "apicurio", "apicurio-registry-app", VERSION,
+                "apicurio-registry-app-" + VERSION + "-all.tar.gz");
+        if (!Files.isRegularFile(archive)) {
+            throw new IllegalStateException("Apicurio Registry " + VERSION + " is not in the local Maven repository ("
+                    + archive + "). Build through Maven (the test-support module depends on it), or run: mvn"
+                    + " dependency:get -Dtransitive=false -Dartifact=io.apicurio:apicurio-registry-app:" + VERSION
+                    + ":tar.gz:all");
+        }
+        return archive;
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException("no free loopback port: " + e, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(15, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+}
