@@ -1,5 +1,6 @@
 package dev.webhookpipeline.serde;
 
+import dev.webhookpipeline.schema.SchemaClasses;
 import dev.webhookpipeline.registry.SchemaRegistryClient;
 import dev.webhookpipeline.registry.SchemaRegistryException;
 import java.io.IOException;
@@ -27,7 +28,7 @@ import org.apache.kafka.common.serialization.Deserializer;
 public class AvroDeserializer<T extends SpecificRecord> implements Deserializer<T> {
 
     static {
-        TrustedSchemaClasses.ensure();
+        SchemaClasses.trust();
     }
 
     private final Class<T> type;

@@ -1,5 +1,6 @@
 package dev.webhookpipeline.serde;
 
+import dev.webhookpipeline.schema.SchemaClasses;
 import dev.webhookpipeline.registry.SchemaRegistryClient;
 import dev.webhookpipeline.registry.SchemaRegistryException;
 import java.io.ByteArrayOutputStream;
@@ -20,7 +21,7 @@ import org.apache.kafka.common.serialization.Serializer;
 public class AvroSerializer<T extends SpecificRecord> implements Serializer<T> {
 
     static {
-        TrustedSchemaClasses.ensure();
+        SchemaClasses.trust();
     }
 
     private SchemaRegistryClient registry;

@@ -16,6 +16,10 @@ import java.util.stream.Collectors;
  */
 public final class EventTypes {
 
+    static {
+        SchemaClasses.trust();
+    }
+
     private static final Set<EventType> DEPRECATED = readDeprecated();
 
     private EventTypes() {}

@@ -1,0 +1,75 @@
+package dev.webhookpipeline.payload;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.webhookpipeline.schema.EventType;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * The JSON a tenant receives, in the platform's shape:
+ * {@code {"id", "event_id", "event", "timestamp", "secret", "data"}}. The router builds it without
+ * the secret ({@link #body}); the dispatcher adds the tenant's current secret at send time
+ * ({@link #withSecret}), so a rotated secret applies to webhooks already queued.
+ */
+public final class WebhookPayload {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private WebhookPayload() {}
+
+    /**
+     * @param dataJson the event's data, a JSON object
+     * @throws IllegalArgumentException when {@code dataJson} is not a JSON object
+     */
+    public static String body(long webhookId, UUID eventId, EventType type, Instant occurredAt, String dataJson) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("id", webhookId);
+        body.put("event_id", eventId.toString());
+        body.put("event", type.name());
+        body.put("timestamp", occurredAt.getEpochSecond());
+        body.set("data", parseObject(dataJson));
+        return body.toString();
+    }
+
+    /** The body with {@code secret} inserted before {@code data}, as the platform's samples show it. */
+    public static String withSecret(String body, String secret) {
+        JsonNode parsed = parse(body);
+        ObjectNode out = JSON.createObjectNode();
+        parsed.properties().forEach(field -> {
+            if (field.getKey().equals("data")) {
+                out.put("secret", secret);
+            }
+            if (!field.getKey().equals("secret")) {
+                out.set(field.getKey(), field.getValue());
+            }
+        });
+        if (!out.has("secret")) {
+            out.put("secret", secret);
+        }
+        return out.toString();
+    }
+
+    /** Parses a JSON object, with a clear message when it is anything else. */
+    public static ObjectNode parseObject(String json) {
+        JsonNode node = parse(json);
+        if (!(node instanceof ObjectNode object)) {
+            throw new IllegalArgumentException("event data must be a JSON object, got " + node.getNodeType());
+        }
+        return object;
+    }
+
+    private static JsonNode parse(String json) {
+        if (json == null || json.isBlank()) {
+            throw new IllegalArgumentException("event data must be a JSON object, got nothing");
+        }
+        try {
+            return JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("event data is not valid JSON: " + e.getOriginalMessage()
+                    + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package dev.webhookpipeline.payload;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.webhookpipeline.schema.EventType;
+import java.time.Instant;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class WebhookPayloadTest {
+
+    static final UUID EVENT = UUID.fromString("5b1e0c1e-0000-4000-8000-000000000001");
+
+    @Test
+    void bodyHasThePlatformShapeWithoutTheSecret() {
+        String body = WebhookPayload.body(42, EVENT, EventType.RISK_LEVEL_CHANGED, Instant.ofEpochSecond(1764096000, 999),
+                "{\"profile_id\":\"p1\",\"new_risk_level\":\"HIGH\"}");
+        assertThat(body).isEqualTo("{\"id\":42,\"event_id\":\"5b1e0c1e-0000-4000-8000-000000000001\","
+                + "\"event\":\"RISK_LEVEL_CHANGED\",\"timestamp\":1764096000,"
+                + "\"data\":{\"profile_id\":\"p1\",\"new_risk_level\":\"HIGH\"}}");
+    }
+
+    @Test
+    void secretIsInsertedBeforeDataAndReplacesAnyOld() {
+        String body = WebhookPayload.body(1, EVENT, EventType.TASK_CREATED, Instant.ofEpochSecond(5), "{}");
+        String sent = WebhookPayload.withSecret(body, "new\"secret");
+        assertThat(sent).isEqualTo("{\"id\":1,\"event_id\":\"" + EVENT + "\",\"event\":\"TASK_CREATED\","
+                + "\"timestamp\":5,\"secret\":\"new\\\"secret\",\"data\":{}}");
+        assertThat(WebhookPayload.withSecret(sent, "rotated")).contains("\"secret\":\"rotated\"").doesNotContain("new\\\"secret");
+    }
+
+    @Test
+    void dataMustBeAJsonObject() {
+        assertThatThrownBy(() -> WebhookPayload.body(1, EVENT, EventType.TASK_CREATED, Instant.EPOCH, "[1,2]"))
+                .hasMessageContaining("must be a JSON object, got ARRAY");
+        assertThatThrownBy(() -> WebhookPayload.body(1, EVENT, EventType.TASK_CREATED, Instant.EPOCH, "{\"a\":"))
+                .hasMessageContaining("not valid JSON");
+        assertThatThrownBy(() -> WebhookPayload.body(1, EVENT, EventType.TASK_CREATED, Instant.EPOCH, " "))
+                .hasMessageContaining("got nothing");
+    }
+}
