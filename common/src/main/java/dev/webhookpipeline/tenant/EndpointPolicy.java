@@ -39,6 +39,23 @@ public final class EndpointPolicy {
         this.resolver = resolver;
     }
 
+    /** Setting: allow plain-http endpoints (local development only). */
+    public static final String ALLOW_HTTP = "pipeline.endpoints.allow-http";
+    /** Setting: comma-separated CIDRs webhooks may reach even though they are not public. */
+    public static final String ALLOW_CIDRS = "pipeline.endpoints.allow-cidrs";
+
+    /** The policy the settings describe; strict unless they open it. */
+    public static EndpointPolicy from(dev.webhookpipeline.settings.PipelineSettings settings) {
+        List<String> cidrs = settings.get(ALLOW_CIDRS)
+                .map(v -> java.util.Arrays.stream(v.split(",")).map(String::strip).filter(c -> !c.isEmpty()).toList())
+                .orElse(List.of());
+        try {
+            return new EndpointPolicy(settings.bool(ALLOW_HTTP, false), cidrs);
+        } catch (IllegalArgumentException e) {
+            throw new dev.webhookpipeline.settings.SettingsException(ALLOW_CIDRS + ": " + e.getMessage());
+        }
+    }
+
     /** Production: https only, public addresses only. */
     public static EndpointPolicy strict() {
         return new EndpointPolicy(false, List.of());
