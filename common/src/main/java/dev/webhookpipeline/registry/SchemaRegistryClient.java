@@ -133,6 +133,11 @@ public final class SchemaRegistryClient {
         return Compatibility.valueOf(level.asText());
     }
 
+    /** Asks the registry for its global config: fails fast, with the reason, when it cannot be used. */
+    public void checkReachable() {
+        call("GET", "/config", null, "reach the schema registry");
+    }
+
     private void remember(String subject, Schema schema, int id) {
         idsBySubject.computeIfAbsent(subject, s -> new ConcurrentHashMap<>()).put(schema, id);
         schemasById.putIfAbsent(id, schema);

@@ -1,0 +1,136 @@
+package dev.webhookpipeline.producer;
+
+import dev.webhookpipeline.registry.SchemaRegistryClient;
+import dev.webhookpipeline.schema.WebhookConfig;
+import dev.webhookpipeline.serde.AvroDeserializer;
+import dev.webhookpipeline.serde.AvroSerializer;
+import dev.webhookpipeline.settings.PipelineSettings;
+import dev.webhookpipeline.tenant.WebhookConfigRules;
+import dev.webhookpipeline.topics.PipelineTopics;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Reads and writes tenants' webhook configs on the compacted config topic. A tenant's config is
+ * the latest record under its key; deleting writes a tombstone. Configs are checked with
+ * {@link WebhookConfigRules} before they are written.
+ */
+public final class TenantConfigClient implements AutoCloseable {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    private final Map<String, Object> kafkaProperties;
+    private final SchemaRegistryClient registry;
+    private final String topic;
+    private final WebhookConfigRules rules;
+    private KafkaProducer<String, WebhookConfig> producer;
+
+    public TenantConfigClient(Map<String, Object> kafkaProperties, SchemaRegistryClient registry, PipelineTopics topics,
+                              WebhookConfigRules rules) {
+        this.kafkaProperties = Map.copyOf(kafkaProperties);
+        this.registry = registry;
+        this.topic = topics.tenantConfig().name();
+        this.rules = rules;
+    }
+
+    public static TenantConfigClient fromSettings(PipelineSettings settings, WebhookConfigRules rules) {
+        return new TenantConfigClient(settings.kafkaProperties(), settings.registryClient(), settings.topics(), rules);
+    }
+
+    /** The tenant's current config, read from the config topic up to its end. */
+    public Optional<WebhookConfig> get(String tenantId) {
+        Map<String, Object> props = new HashMap<>(kafkaProperties);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG); // assigned, not subscribed: no group
+        try (var consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+                new AvroDeserializer<>(WebhookConfig.class, registry))) {
+            int partitions = consumer.partitionsFor(topic, TIMEOUT).size();
+            if (partitions == 0) {
+                throw new IllegalStateException("topic " + topic + " does not exist: run `webhookctl topics ensure` first");
+            }
+            // The default partitioner's choice, so only the tenant's own partition is read.
+            TopicPartition partition = new TopicPartition(topic,
+                    BuiltInPartitioner.partitionForKey(tenantId.getBytes(StandardCharsets.UTF_8), partitions));
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            long end = consumer.endOffsets(List.of(partition), TIMEOUT).get(partition);
+            WebhookConfig latest = null;
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (consumer.position(partition, TIMEOUT) < end) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("could not read " + topic + " to its end within " + TIMEOUT);
+                }
+                for (ConsumerRecord<String, WebhookConfig> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (tenantId.equals(record.key())) {
+                        latest = record.value(); // null = deleted
+                    }
+                }
+            }
+            return Optional.ofNullable(latest);
+        }
+    }
+
+    /**
+     * Checks and writes the config.
+     *
+     * @return the rules' verdict (warnings included); nothing is written when it has errors
+     */
+    public WebhookConfigRules.Verdict put(WebhookConfig config) {
+        WebhookConfigRules.Verdict verdict = rules.check(config);
+        if (verdict.ok()) {
+            send(config.getTenantId(), config);
+        }
+        return verdict;
+    }
+
+    /** Deletes the tenant's config (a tombstone): its webhooks pause, as if disabled. */
+    public RecordMetadata delete(String tenantId) {
+        return send(tenantId, null);
+    }
+
+    private RecordMetadata send(String tenantId, WebhookConfig value) {
+        if (producer == null) {
+            Map<String, Object> props = new HashMap<>(kafkaProperties);
+            props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+            props.put(ProducerConfig.ACKS_CONFIG, "all");
+            props.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) TIMEOUT.toMillis());
+            producer = new KafkaProducer<>(props, new StringSerializer(), new AvroSerializer<>(registry, true));
+        }
+        try {
+            return producer.send(new ProducerRecord<>(topic, tenantId, value)).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("could not write to " + topic + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("Kafka did not acknowledge the write to " + topic + " within " + TIMEOUT, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while writing to " + topic, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (producer != null) {
+            producer.close();
+        }
+    }
+}
