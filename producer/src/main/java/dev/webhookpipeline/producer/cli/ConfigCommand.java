@@ -66,10 +66,10 @@ final class ConfigCommand {
     }
 
     @Command(name = "set", mixinStandardHelpOptions = true,
-            description = {"Create or change a tenant's webhook config. Options left out keep their current value;",
-                    "a new tenant needs --endpoint, a secret and --events.",
-                    "The secret comes from --secret-file, the WEBHOOK_SECRET environment variable or --secret",
-                    "(which other users of the machine can see in the process list). It is never printed."})
+            description = {"Create or change a tenant's webhook config. Options left out keep their current value;"
+                    + " a new tenant needs --endpoint, a secret and --events.",
+                    "The secret comes from --secret-file, the WEBHOOK_SECRET environment variable or --secret"
+                    + " (which other users of the machine can see in the process list). It is never printed."})
     static final class Set implements Callable<Integer> {
         @ParentCommand
         ConfigCommand config;
@@ -77,7 +77,7 @@ final class ConfigCommand {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--tenant", required = true, paramLabel = "ID")
+        @Option(names = "--tenant", required = true, paramLabel = "ID", description = "Tenant whose config to set.")
         String tenant;
 
         @Option(names = "--endpoint", paramLabel = "URL", description = "Absolute https URL to POST webhooks to.")
@@ -89,7 +89,7 @@ final class ConfigCommand {
         @Option(names = "--secret-file", paramLabel = "FILE", description = "Read the shared secret from this file.")
         Path secretFile;
 
-        @Option(names = "--events", split = ",", paramLabel = "TYPE[,TYPE...]",
+        @Option(names = "--events", split = ",", splitSynopsisLabel = ",", paramLabel = "TYPE",
                 description = "Event types to deliver, e.g. RISK_LEVEL_CHANGED,TASK_CREATED.")
         List<String> events;
 

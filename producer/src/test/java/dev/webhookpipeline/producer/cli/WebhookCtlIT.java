@@ -190,7 +190,7 @@ class WebhookCtlIT {
             assertThat(out.toString()).contains("Usage:");
         }
         StringWriter err = new StringWriter();
-        int exit = WebhookCtl.run(new String[] {"config", "set", "--no-such-option"}, new ByteArrayInputStream(new byte[0]),
+        int exit = WebhookCtl.run(new String[] {"topics", "ensure", "--no-such-option"}, new ByteArrayInputStream(new byte[0]),
                 new PrintWriter(new StringWriter()), new PrintWriter(err, true));
         assertThat(exit).isEqualTo(2);
         assertThat(err.toString()).contains("Unknown option: '--no-such-option'");

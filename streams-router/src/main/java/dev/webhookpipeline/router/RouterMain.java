@@ -1,0 +1,116 @@
+package dev.webhookpipeline.router;
+
+import dev.webhookpipeline.registry.SchemaRegistryClient;
+import dev.webhookpipeline.schema.SchemaClasses;
+import dev.webhookpipeline.settings.PipelineSettings;
+import dev.webhookpipeline.settings.SettingsException;
+import dev.webhookpipeline.topics.SubjectInitializer;
+import dev.webhookpipeline.topics.TopicInitializer;
+import dev.webhookpipeline.topics.TopicMismatchException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The router process: {@code java -jar streams-router.jar --bootstrap-servers ... --schema-registry-url ...}. */
+@Command(name = "streams-router", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Routes domain events to tenants' outbound webhooks: drops what a tenant did not enable, numbers the rest"
+                    + " 1, 2, 3... per tenant, exactly once (Kafka Streams, exactly_once_v2).",
+            "Settings, highest first: these options, environment (KAFKA_*, SCHEMA_REGISTRY_URL, PIPELINE_*), the --config"
+                    + " file, defaults. Any Kafka Streams/client property can go in the file.",
+            "Router keys: " + RouterSettings.CUTOVER + " (ISO-8601 instant), " + RouterSettings.STATS_INTERVAL
+                    + ", " + RouterSettings.STARTUP_TIMEOUT + ". See docs/router.md."})
+public final class RouterMain implements Callable<Integer> {
+
+    private static final Logger log = LoggerFactory.getLogger(RouterMain.class);
+    static final int EXIT_UNREACHABLE = 2;
+    static final int EXIT_BAD_SETTINGS = 3;
+
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT,...", description = "Kafka brokers")
+    String bootstrapServers;
+
+    @Option(names = "--schema-registry-url", paramLabel = "URL", description = "Confluent-compatible schema registry")
+    String schemaRegistryUrl;
+
+    @Option(names = "--state-dir", paramLabel = "DIR", description = "Kafka Streams state directory (state.dir)")
+    Path stateDir;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "properties file")
+    Path config;
+
+    @Option(names = "--topic-prefix", paramLabel = "PREFIX", description = "topic name prefix (default webhooks.)")
+    String topicPrefix;
+
+    public static void main(String[] args) {
+        SchemaClasses.trust();
+        System.exit(new CommandLine(new RouterMain()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PipelineSettings settings;
+        RouterSettings router;
+        SchemaRegistryClient registry;
+        try {
+            Map<String, String> overrides = new HashMap<>();
+            overrides.put(PipelineSettings.BOOTSTRAP_SERVERS, bootstrapServers);
+            overrides.put("schema.registry.url", schemaRegistryUrl);
+            overrides.put(StreamsConfig.STATE_DIR_CONFIG, stateDir == null ? null : stateDir.toString());
+            overrides.put(PipelineSettings.TOPIC_PREFIX, topicPrefix);
+            settings = PipelineSettings.load(Optional.ofNullable(config), System.getenv(), overrides);
+            router = RouterSettings.from(settings);
+            registry = settings.registryClient();
+        } catch (SettingsException e) {
+            System.err.println("streams-router: " + e.getMessage());
+            return EXIT_BAD_SETTINGS;
+        }
+        log.info("settings: {}", settings.describe()); // secret-looking values are masked
+
+        try {
+            ensureTopicsAndSubjects(settings, router, registry);
+        } catch (TopicMismatchException e) {
+            System.err.println("streams-router: " + e.getMessage());
+            return EXIT_BAD_SETTINGS;
+        } catch (RuntimeException e) {
+            System.err.println("streams-router: cannot start: " + e.getMessage());
+            log.error("start-up check failed", e);
+            return EXIT_UNREACHABLE;
+        }
+
+        Router running = new Router(router, registry);
+        Thread hook = new Thread(() -> running.close(Duration.ofSeconds(30)), "router-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook); // SIGTERM / Ctrl-C: commit and leave the group cleanly
+        running.start();
+        running.awaitStop();
+        return running.state() == KafkaStreams.State.ERROR ? 1 : 0;
+    }
+
+    /** Fails fast, with the reason, when Kafka or the registry cannot be reached. */
+    private static void ensureTopicsAndSubjects(PipelineSettings settings, RouterSettings router,
+            SchemaRegistryClient registry) {
+        Map<String, Object> adminProps = new HashMap<>(settings.kafkaProperties());
+        int timeoutMs = (int) router.startupTimeout().toMillis();
+        adminProps.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs);
+        adminProps.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(timeoutMs, 30_000));
+        adminProps.keySet().retainAll(AdminClientConfig.configNames()); // no "unknown config" noise from Streams keys
+        try (Admin admin = Admin.create(adminProps)) {
+            TopicInitializer.Report report = new TopicInitializer(admin, timeoutMs).ensure(router.topics().all());
+            log.info("topics created {}, existing {}", report.created(), report.existing());
+            report.warnings().forEach(w -> log.warn("{}", w));
+        }
+        registry.checkReachable();
+        log.info("schema subjects: {}", new SubjectInitializer(registry).ensure(router.topics().all()));
+    }
+}
