@@ -1,5 +1,6 @@
 package dev.webhookpipeline.topics;
 
+import dev.webhookpipeline.schema.DeliveryProgress;
 import dev.webhookpipeline.schema.DomainEvent;
 import dev.webhookpipeline.schema.OutboundWebhook;
 import dev.webhookpipeline.schema.WebhookConfig;
@@ -30,6 +31,7 @@ public final class PipelineTopics {
     private final TopicSpec<String, WebhookConfig> tenantConfig;
     private final TopicSpec<String, OutboundWebhook> outbound;
     private final TopicSpec<byte[], byte[]> deadLetter;
+    private final TopicSpec<String, DeliveryProgress> deliveryState;
 
     private PipelineTopics(Builder b) {
         this.prefix = b.prefix;
@@ -44,6 +46,8 @@ public final class PipelineTopics {
         this.deadLetter = new TopicSpec<>(b.prefix + "dead-letter", "input that could not be processed, with the reason",
                 byte[].class, byte[].class, b.partitions, TopicSpec.CleanupPolicy.DELETE,
                 Optional.of(b.deadLetterRetention));
+        this.deliveryState = new TopicSpec<>(b.prefix + "delivery-state", "how far delivery to each tenant has got",
+                String.class, DeliveryProgress.class, b.partitions, TopicSpec.CleanupPolicy.COMPACT, Optional.empty());
     }
 
     /** The production layout: {@code webhooks.*} topics, 12 partitions. */
@@ -76,8 +80,12 @@ public final class PipelineTopics {
         return deadLetter;
     }
 
+    public TopicSpec<String, DeliveryProgress> deliveryState() {
+        return deliveryState;
+    }
+
     public List<TopicSpec<?, ?>> all() {
-        return List.of(events, tenantConfig, outbound, deadLetter);
+        return List.of(events, tenantConfig, outbound, deadLetter, deliveryState);
     }
 
     public static final class Builder {

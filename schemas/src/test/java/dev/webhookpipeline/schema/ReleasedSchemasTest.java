@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class ReleasedSchemasTest {
 
     static final List<Schema> CURRENT = List.of(DomainEvent.getClassSchema(), WebhookConfig.getClassSchema(),
-            OutboundWebhook.getClassSchema());
+            OutboundWebhook.getClassSchema(), DeliveryProgress.getClassSchema());
 
     @Test
     void currentSchemasReadEveryReleasedVersion() throws IOException, URISyntaxException {
