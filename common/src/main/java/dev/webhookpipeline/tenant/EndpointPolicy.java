@@ -68,6 +68,10 @@ public final class EndpointPolicy {
 
     /** Empty when the endpoint may be used; otherwise why not, in words a tenant can act on. */
     public Optional<String> check(String endpoint) {
+        return check(endpoint, true);
+    }
+
+    private Optional<String> check(String endpoint, boolean resolve) {
         if (endpoint == null || endpoint.isBlank()) {
             return Optional.of("endpoint is missing: give an absolute https:// URL");
         }
@@ -93,21 +97,34 @@ public final class EndpointPolicy {
         if (uri.getRawFragment() != null) {
             return Optional.of("endpoint must not have a #fragment");
         }
+        if (!resolve) {
+            return Optional.empty();
+        }
         InetAddress[] addresses;
         try {
             addresses = resolver.resolve(uri.getHost());
         } catch (UnknownHostException e) {
             return Optional.of("endpoint host " + uri.getHost() + " does not resolve");
         }
+        return checkAddresses(uri.getHost(), addresses);
+    }
+
+    /** Empty when every address of the host may be reached; otherwise why not. */
+    public Optional<String> checkAddresses(String host, InetAddress[] addresses) {
         for (InetAddress address : addresses) {
             Optional<String> kind = nonPublicKind(address);
             if (kind.isPresent() && allowList.stream().noneMatch(c -> c.contains(address))) {
-                return Optional.of("endpoint host " + uri.getHost() + " resolves to " + kind.get() + " address "
+                return Optional.of("endpoint host " + host + " resolves to " + kind.get() + " address "
                         + address.getHostAddress() + ", which webhooks may not be sent to"
                         + " (an operator can allow it with the endpoint allow-list)");
             }
         }
         return Optional.empty();
+    }
+
+    /** Empty when the URL's form is acceptable (scheme, host, no credentials), without resolving it. */
+    public Optional<String> checkForm(String endpoint) {
+        return check(endpoint, false);
     }
 
     static Optional<String> nonPublicKind(InetAddress a) {

@@ -1,0 +1,505 @@
+package dev.webhookpipeline.dispatcher;
+
+import dev.webhookpipeline.dispatcher.delivery.Attempt;
+import dev.webhookpipeline.dispatcher.delivery.QueuedWebhook;
+import dev.webhookpipeline.dispatcher.delivery.TenantQueue;
+import dev.webhookpipeline.dispatcher.http.WebhookRequest;
+import dev.webhookpipeline.dispatcher.http.WebhookSender;
+import dev.webhookpipeline.dispatcher.kafka.ConfigTable;
+import dev.webhookpipeline.dispatcher.kafka.DeliveryProgressStore;
+import dev.webhookpipeline.dispatcher.kafka.PartitionState;
+import dev.webhookpipeline.payload.WebhookPayload;
+import dev.webhookpipeline.schema.OutboundWebhook;
+import dev.webhookpipeline.schema.WebhookConfig;
+import dev.webhookpipeline.serde.AvroDecodeException;
+import dev.webhookpipeline.serde.AvroDeserializer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers the outbound topic's webhooks to tenants' endpoints: one member of the dispatcher
+ * consumer group. See docs/dispatcher.md for the design and its invariants.
+ *
+ * <p>One poll thread owns all state: it polls Kafka, queues records per tenant, decides which
+ * tenant may send next, applies results and commits. HTTP requests run on virtual threads and
+ * hand their outcome back through a queue, so the poll thread never waits on an endpoint and
+ * {@code max.poll.interval.ms} cannot be reached by a slow one.
+ */
+public final class Dispatcher implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+    private static final Duration IDLE_POLL = Duration.ofMillis(100);
+    private static final Duration BUSY_POLL = Duration.ofMillis(5);
+    /** How often re-reads and pauses are reconsidered (they scan every tenant of a partition). */
+    private static final Duration HOUSEKEEPING_EVERY = Duration.ofMillis(50);
+
+    /** A tenant on a partition: the unit of scheduling. */
+    private record TenantRef(TopicPartition partition, String tenantId) {}
+
+    private record Timer(Instant at, TenantRef ref) {}
+
+    private record Completion(PartitionState state, TenantRef ref, List<QueuedWebhook> sent, Attempt attempt) {}
+
+    private final DispatcherConfig config;
+    private final Clock clock;
+    private final ConfigTable configs;
+    private final DeliveryProgressStore progress;
+    private final WebhookSender sender;
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final KafkaProducer<byte[], byte[]> deadLetters;
+    private final AvroDeserializer<OutboundWebhook> deserializer;
+    private final ExecutorService requests = Executors.newVirtualThreadPerTaskExecutor();
+    private final Thread pollThread;
+
+    // Poll-thread state.
+    private final Map<TopicPartition, PartitionState> partitions = new HashMap<>();
+    private final Set<TenantRef> dirty = new LinkedHashSet<>();
+    private final PriorityQueue<Timer> timers = new PriorityQueue<>((a, b) -> a.at().compareTo(b.at()));
+    private final Deque<TenantRef> waitingForSlot = new ArrayDeque<>();
+    private int inFlight;
+    private long lastCommit = System.nanoTime();
+    private long lastHousekeeping = System.nanoTime();
+
+    // Handed in from other threads.
+    private final Queue<Completion> completions = new ConcurrentLinkedQueue<>();
+    private final Queue<String> retryRequests = new ConcurrentLinkedQueue<>();
+    private volatile boolean running;
+
+    private final AtomicLong deliveredWebhooks = new AtomicLong();
+    private final AtomicLong deliveredRequests = new AtomicLong();
+    private final AtomicLong failedAttempts = new AtomicLong();
+
+    public Dispatcher(DispatcherConfig config) {
+        this.config = config;
+        this.clock = config.clock();
+        String outbound = config.topics().outbound().name();
+        this.configs = new ConfigTable(config.kafkaProperties(), config.registry(), config.topics().tenantConfig().name());
+        this.progress = new DeliveryProgressStore(config.kafkaProperties(), config.registry(),
+                config.topics().deliveryState().name(), Duration.ofMillis(200));
+        this.sender = new WebhookSender(config.endpointPolicy(), config.batchTimeout(), config.singleTimeout(),
+                config.successAny2xx(), config.maxInFlight(), clock);
+        Map<String, Object> props = new HashMap<>(config.kafkaProperties());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"); // the router writes in transactions
+        props.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.putIfAbsent(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "consumer"); // KIP-848: incremental rebalances
+        props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "dispatcher");
+        this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        Map<String, Object> dlq = new HashMap<>(config.kafkaProperties());
+        dlq.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        dlq.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        dlq.put(ProducerConfig.ACKS_CONFIG, "all");
+        dlq.put(ProducerConfig.CLIENT_ID_CONFIG, "dispatcher-dead-letters");
+        this.deadLetters = new KafkaProducer<>(dlq, new ByteArraySerializer(), new ByteArraySerializer());
+        this.deserializer = new AvroDeserializer<>(OutboundWebhook.class, config.registry());
+        this.pollThread = new Thread(this::loop, "dispatcher-poll");
+    }
+
+    /** Reads the tenant configs, then joins the group and starts delivering. */
+    public void start() throws InterruptedException {
+        configs.start();
+        if (!configs.awaitCaughtUp(Duration.ofSeconds(60))) {
+            throw new IllegalStateException("could not read the tenant configs from "
+                    + config.topics().tenantConfig().name() + " within 60 s");
+        }
+        running = true;
+        pollThread.start();
+    }
+
+    /** Retry now: the tenant's next attempt goes at once, ignoring its backoff. Any thread. */
+    public void retryNow(String tenantId) {
+        retryRequests.add(tenantId);
+    }
+
+    public long deliveredWebhooks() {
+        return deliveredWebhooks.get();
+    }
+
+    public long deliveredRequests() {
+        return deliveredRequests.get();
+    }
+
+    public long failedAttempts() {
+        return failedAttempts.get();
+    }
+
+    public boolean isRunning() {
+        return running && pollThread.isAlive();
+    }
+
+    private void loop() {
+        consumer.subscribe(List.of(config.topics().outbound().name()), new Rebalance());
+        try {
+            while (running) {
+                Instant now = clock.instant();
+                applyCompletions(now);
+                applyRetryRequests(now);
+                applyConfigChanges();
+                fireTimers(now);
+                dispatchDirty(now);
+                if (System.nanoTime() - lastHousekeeping > HOUSEKEEPING_EVERY.toNanos()) {
+                    lastHousekeeping = System.nanoTime();
+                    rereadWhereNeeded();
+                    adjustPauses();
+                }
+                commit(false);
+                progress.flush(false);
+                enqueue(consumer.poll(inFlight > 0 || !dirty.isEmpty() ? BUSY_POLL : pollTimeout(now)));
+            }
+            drainInFlight();
+            commit(true);
+        } catch (WakeupException e) {
+            // close() woke us: fall through to the shutdown below
+        } catch (RuntimeException e) {
+            log.error("dispatcher stopped on an unexpected error; its partitions go to the other instances", e);
+        } finally {
+            running = false;
+            progress.close();
+            consumer.close(Duration.ofSeconds(10));
+        }
+    }
+
+    private Duration pollTimeout(Instant now) {
+        Timer next = timers.peek();
+        if (next == null) {
+            return IDLE_POLL;
+        }
+        long millis = Duration.between(now, next.at()).toMillis();
+        return Duration.ofMillis(Math.max(1, Math.min(IDLE_POLL.toMillis(), millis)));
+    }
+
+    private void enqueue(Iterable<ConsumerRecord<String, byte[]>> records) {
+        Instant now = clock.instant();
+        for (ConsumerRecord<String, byte[]> record : records) {
+            TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+            PartitionState state = partitions.get(tp);
+            if (state == null) {
+                continue; // revoked while the records were on their way
+            }
+            OutboundWebhook webhook;
+            try {
+                webhook = deserializer.deserialize(record.topic(), record.value());
+            } catch (AvroDecodeException e) {
+                deadLetter(record, e);
+                state.position(record.offset() + 1);
+                continue;
+            } catch (SerializationException e) {
+                // Registry outage: read this record again on a later poll; the commit stays below it.
+                log.warn("schema registry unavailable, will retry {}@{}: {}", tp, record.offset(), e.getMessage());
+                consumer.seek(tp, record.offset());
+                continue;
+            }
+            state.position(record.offset() + 1);
+            if (webhook == null || record.key() == null) {
+                deadLetter(record, new AvroDecodeException(AvroDecodeException.Reason.INVALID_CONTENT,
+                        "outbound record without a key or value", null));
+                continue;
+            }
+            TenantQueue queue = state.tenant(record.key());
+            TenantQueue.Offer offer = queue.offer(new QueuedWebhook(record.offset(), webhook.getWebhookId(),
+                    webhook.getBody(), now, webhook.getOccurredAt()));
+            if (offer == TenantQueue.Offer.QUEUED) {
+                dirty.add(new TenantRef(tp, record.key()));
+            } else {
+                state.forgetIfIdle(queue);
+            }
+        }
+    }
+
+    private void deadLetter(ConsumerRecord<String, byte[]> record, AvroDecodeException e) {
+        log.error("outbound record {}-{}@{} cannot be decoded ({}): moved to the dead-letter topic",
+                record.topic(), record.partition(), record.offset(), e.reason());
+        ProducerRecord<byte[], byte[]> out = new ProducerRecord<>(config.topics().deadLetter().name(), null,
+                record.key() == null ? null : record.key().getBytes(java.nio.charset.StandardCharsets.UTF_8), record.value());
+        out.headers().add("dlq.reason", e.reason().name().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        out.headers().add("dlq.message", String.valueOf(e.getMessage()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        out.headers().add("dlq.source", (record.topic() + "-" + record.partition() + "@" + record.offset())
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        deadLetters.send(out);
+        deadLetters.flush(); // before the commit can pass the record
+    }
+
+    private void applyCompletions(Instant now) {
+        Completion c;
+        while ((c = completions.poll()) != null) {
+            inFlight--;
+            if (partitions.get(c.ref().partition()) != c.state()) {
+                continue; // the partition was revoked meanwhile: its new owner sends these again
+            }
+            TenantQueue queue = c.state().existing(c.ref().tenantId());
+            long lastId = c.sent().get(c.sent().size() - 1).webhookId();
+            if (c.attempt().delivered()) {
+                queue.delivered(c.attempt().at());
+                c.state().delivered(c.ref().tenantId(), lastId);
+                progress.delivered(c.ref().tenantId(), lastId, c.attempt().at());
+                deliveredWebhooks.addAndGet(c.sent().size());
+                deliveredRequests.incrementAndGet();
+            } else {
+                queue.failed(now, config.retrySchedule());
+                failedAttempts.incrementAndGet();
+                log.warn("tenant {}: webhooks {}-{} failed (attempt {}: {}); next attempt at {}", c.ref().tenantId(),
+                        c.sent().get(0).webhookId(), lastId, queue.failedAttempts(), c.attempt().error(),
+                        queue.nextAttemptAt());
+            }
+            dirty.add(c.ref());
+        }
+        while (inFlight < config.maxInFlight() && !waitingForSlot.isEmpty()) {
+            dirty.add(waitingForSlot.poll());
+        }
+    }
+
+    private void applyRetryRequests(Instant now) {
+        String tenant;
+        while ((tenant = retryRequests.poll()) != null) {
+            for (PartitionState state : partitions.values()) {
+                TenantQueue queue = state.existing(tenant);
+                if (queue != null) {
+                    queue.retryNow(now);
+                    dirty.add(new TenantRef(state.partition(), tenant));
+                }
+            }
+        }
+    }
+
+    private void applyConfigChanges() {
+        String tenant;
+        while ((tenant = configs.changes().poll()) != null) {
+            for (PartitionState state : partitions.values()) {
+                if (state.existing(tenant) != null) {
+                    dirty.add(new TenantRef(state.partition(), tenant));
+                }
+            }
+        }
+    }
+
+    private void fireTimers(Instant now) {
+        while (!timers.isEmpty() && !timers.peek().at().isAfter(now)) {
+            dirty.add(timers.poll().ref());
+        }
+    }
+
+    private void dispatchDirty(Instant now) {
+        if (dirty.isEmpty()) {
+            return;
+        }
+        List<TenantRef> batch = List.copyOf(dirty);
+        dirty.clear();
+        for (TenantRef ref : batch) {
+            dispatch(ref, now);
+        }
+    }
+
+    private void dispatch(TenantRef ref, Instant now) {
+        PartitionState state = partitions.get(ref.partition());
+        TenantQueue queue = state == null ? null : state.existing(ref.tenantId());
+        if (queue == null) {
+            return;
+        }
+        WebhookConfig tenantConfig = configs.get(ref.tenantId()).orElse(null);
+        boolean enabled = tenantConfig != null && tenantConfig.getEnabled();
+        queue.hold(!enabled);
+        if (!enabled) {
+            return; // paused: resumes when the config changes (applyConfigChanges)
+        }
+        if (inFlight >= config.maxInFlight()) {
+            waitingForSlot.add(ref);
+            return;
+        }
+        boolean batching = tenantConfig.getBatching();
+        List<QueuedWebhook> webhooks = queue.nextRequest(now, batching, config.batchWindow());
+        if (webhooks.isEmpty()) {
+            Instant wake = queue.wakeAt(batching, config.batchWindow());
+            if (wake != null && queue.scheduleWake(wake)) {
+                timers.add(new Timer(wake, ref));
+            }
+            state.forgetIfIdle(queue);
+            return;
+        }
+        WebhookRequest request = request(tenantConfig, batching, webhooks);
+        inFlight++;
+        requests.execute(() -> completions.add(new Completion(state, ref, webhooks, sender.send(request))));
+    }
+
+    private static WebhookRequest request(WebhookConfig tenant, boolean batching, List<QueuedWebhook> webhooks) {
+        String secret = tenant.getSecret();
+        String body;
+        if (batching) {
+            body = webhooks.stream().map(w -> WebhookPayload.withSecret(w.body(), secret))
+                    .collect(Collectors.joining(",", "[", "]"));
+        } else {
+            body = WebhookPayload.withSecret(webhooks.get(0).body(), secret);
+        }
+        return new WebhookRequest(tenant.getTenantId(), tenant.getEndpoint(), secret, tenant.getSecretHeader(), batching,
+                webhooks.get(0).webhookId(), webhooks.get(webhooks.size() - 1).webhookId(), body);
+    }
+
+    /** A tenant that let webhooks go and has room again: re-read its partition from the first one. */
+    private void rereadWhereNeeded() {
+        for (PartitionState state : partitions.values()) {
+            long target = Long.MAX_VALUE;
+            for (TenantQueue queue : state.tenants().values()) {
+                if (queue.needsReread()) {
+                    target = Math.min(target, queue.overflowFrom());
+                }
+            }
+            if (target == Long.MAX_VALUE) {
+                continue;
+            }
+            for (TenantQueue queue : state.tenants().values()) {
+                if (queue.overflowFrom() >= target) {
+                    queue.rereadStarted(); // all of them are read again from target
+                }
+            }
+            log.debug("re-reading {} from offset {} for tenants that had no room", state.partition(), target);
+            consumer.seek(state.partition(), target);
+            state.position(target);
+        }
+    }
+
+    /** Pause a partition whose active tenants hold too much; resume it at half. */
+    private void adjustPauses() {
+        for (PartitionState state : partitions.values()) {
+            int buffered = state.bufferedForActiveTenants();
+            if (!state.paused() && buffered >= config.partitionCapacity()) {
+                consumer.pause(List.of(state.partition()));
+                state.paused(true);
+            } else if (state.paused() && buffered < config.partitionCapacity() / 2) {
+                consumer.resume(List.of(state.partition()));
+                state.paused(false);
+            }
+        }
+    }
+
+    private void commit(boolean sync) {
+        if (!sync && System.nanoTime() - lastCommit < config.commitInterval().toNanos()) {
+            return;
+        }
+        lastCommit = System.nanoTime();
+        Map<TopicPartition, OffsetAndMetadata> offsets = safeOffsets(partitions.values());
+        if (offsets.isEmpty()) {
+            return;
+        }
+        if (sync) {
+            consumer.commitSync(offsets, Duration.ofSeconds(10));
+        } else {
+            consumer.commitAsync(offsets, (committed, error) -> {
+                if (error != null) {
+                    log.warn("offset commit failed (retried on the next one): {}", error.getMessage());
+                }
+            });
+        }
+    }
+
+    private static Map<TopicPartition, OffsetAndMetadata> safeOffsets(Collection<PartitionState> states) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (PartitionState state : states) {
+            if (state.position() < 0) {
+                continue;
+            }
+            long safe = state.safeCommitOffset(state.position());
+            if (safe > state.committed()) {
+                offsets.put(state.partition(), new OffsetAndMetadata(safe));
+                state.committed(safe);
+            }
+        }
+        return offsets;
+    }
+
+    /** On shutdown: let requests in flight finish (up to the longest timeout) so their 200s count. */
+    private void drainInFlight() {
+        long deadline = System.nanoTime() + config.singleTimeout().plusSeconds(1).toNanos();
+        while (inFlight > 0 && System.nanoTime() < deadline) {
+            applyCompletions(clock.instant());
+            try {
+                Thread.sleep(5); // shutdown only: waiting for in-flight requests, bounded by the deadline
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private final class Rebalance implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
+            if (assigned.isEmpty()) {
+                return;
+            }
+            Map<Integer, Map<String, Long>> delivered =
+                    progress.load(assigned.stream().map(TopicPartition::partition).toList());
+            for (TopicPartition tp : assigned) {
+                partitions.put(tp, new PartitionState(tp, delivered.get(tp.partition()), config.tenantCapacity()));
+            }
+            log.info("assigned {} (now serving {} partitions)", assigned, partitions.size());
+        }
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
+            if (revoked.isEmpty()) {
+                return;
+            }
+            List<PartitionState> leaving = revoked.stream().map(partitions::remove).filter(s -> s != null).toList();
+            progress.flushAndWait(); // the new owner must see what was delivered here
+            Map<TopicPartition, OffsetAndMetadata> offsets = safeOffsets(leaving);
+            if (!offsets.isEmpty()) {
+                try {
+                    consumer.commitSync(offsets, Duration.ofSeconds(10));
+                } catch (RuntimeException e) {
+                    log.warn("could not commit revoked partitions {} (the new owner re-sends from the last commit): {}",
+                            revoked, e.getMessage());
+                }
+            }
+            log.info("revoked {} (now serving {} partitions)", revoked, partitions.size());
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> lost) {
+            lost.forEach(partitions::remove); // another instance owns them already: commit nothing
+            log.warn("lost {} without a clean hand-over", lost);
+        }
+    }
+
+    /** Stops taking webhooks, lets requests in flight finish, commits what was delivered, leaves the group. */
+    @Override
+    public void close() throws Exception {
+        running = false;
+        pollThread.join(config.singleTimeout().plusSeconds(20).toMillis());
+        requests.shutdownNow();
+        sender.close();
+        deadLetters.close(Duration.ofSeconds(5));
+        configs.close();
+    }
+}

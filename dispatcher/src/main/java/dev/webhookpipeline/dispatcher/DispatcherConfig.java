@@ -1,0 +1,97 @@
+package dev.webhookpipeline.dispatcher;
+
+import dev.webhookpipeline.dispatcher.delivery.RetrySchedule;
+import dev.webhookpipeline.registry.SchemaRegistryClient;
+import dev.webhookpipeline.tenant.EndpointPolicy;
+import dev.webhookpipeline.topics.PipelineTopics;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything a {@link Dispatcher} needs. Build with {@link #builder}; defaults follow the delivery
+ * contract (5 s batched / 10 s single timeouts, 1 s batch window, the standard retry schedule).
+ */
+public record DispatcherConfig(
+        Map<String, Object> kafkaProperties,
+        SchemaRegistryClient registry,
+        PipelineTopics topics,
+        String groupId,
+        EndpointPolicy endpointPolicy,
+        Duration batchWindow,
+        Duration batchTimeout,
+        Duration singleTimeout,
+        boolean successAny2xx,
+        int maxInFlight,
+        int tenantCapacity,
+        int partitionCapacity,
+        RetrySchedule retrySchedule,
+        Duration commitInterval,
+        Clock clock) {
+
+    public static final Duration MAX_BATCH_WINDOW = Duration.ofSeconds(10);
+
+    public DispatcherConfig {
+        Objects.requireNonNull(kafkaProperties, "kafkaProperties");
+        Objects.requireNonNull(registry, "registry");
+        Objects.requireNonNull(topics, "topics");
+        if (batchWindow.isNegative() || batchWindow.compareTo(MAX_BATCH_WINDOW) > 0) {
+            throw new IllegalArgumentException("batch window must be between 0 and 10 s, got " + batchWindow);
+        }
+        if (maxInFlight < 1) {
+            throw new IllegalArgumentException("max in-flight requests must be at least 1");
+        }
+        if (partitionCapacity < tenantCapacity) {
+            throw new IllegalArgumentException("partition capacity must be at least the tenant capacity");
+        }
+    }
+
+    public static Builder builder(Map<String, Object> kafkaProperties, SchemaRegistryClient registry, PipelineTopics topics) {
+        return new Builder(kafkaProperties, registry, topics);
+    }
+
+    public static final class Builder {
+        private final Map<String, Object> kafkaProperties;
+        private final SchemaRegistryClient registry;
+        private final PipelineTopics topics;
+        private String groupId;
+        private EndpointPolicy endpointPolicy = EndpointPolicy.strict();
+        private Duration batchWindow = Duration.ofSeconds(1);
+        private Duration batchTimeout = Duration.ofSeconds(5);
+        private Duration singleTimeout = Duration.ofSeconds(10);
+        private boolean successAny2xx;
+        private int maxInFlight = 256;
+        private int tenantCapacity = 1_000;
+        private int partitionCapacity = 20_000;
+        private RetrySchedule retrySchedule = RetrySchedule.STANDARD;
+        private Duration commitInterval = Duration.ofMillis(500);
+        private Clock clock = Clock.systemUTC();
+
+        private Builder(Map<String, Object> kafkaProperties, SchemaRegistryClient registry, PipelineTopics topics) {
+            this.kafkaProperties = kafkaProperties;
+            this.registry = registry;
+            this.topics = topics;
+        }
+
+        public Builder groupId(String v) { this.groupId = v; return this; }
+        public Builder endpointPolicy(EndpointPolicy v) { this.endpointPolicy = v; return this; }
+        public Builder batchWindow(Duration v) { this.batchWindow = v; return this; }
+        public Builder batchTimeout(Duration v) { this.batchTimeout = v; return this; }
+        public Builder singleTimeout(Duration v) { this.singleTimeout = v; return this; }
+        public Builder successAny2xx(boolean v) { this.successAny2xx = v; return this; }
+        public Builder maxInFlight(int v) { this.maxInFlight = v; return this; }
+        public Builder tenantCapacity(int v) { this.tenantCapacity = v; return this; }
+        public Builder partitionCapacity(int v) { this.partitionCapacity = v; return this; }
+        public Builder retrySchedule(RetrySchedule v) { this.retrySchedule = v; return this; }
+        public Builder commitInterval(Duration v) { this.commitInterval = v; return this; }
+        public Builder clock(Clock v) { this.clock = v; return this; }
+
+        public DispatcherConfig build() {
+            return new DispatcherConfig(kafkaProperties, registry, topics,
+                    groupId != null ? groupId : topics.prefix() + "dispatcher", endpointPolicy, batchWindow,
+                    batchTimeout, singleTimeout, successAny2xx, maxInFlight, tenantCapacity, partitionCapacity,
+                    retrySchedule, commitInterval, clock);
+        }
+    }
+}

@@ -1,0 +1,247 @@
+package dev.webhookpipeline.dispatcher.delivery;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * One tenant's webhooks on one dispatcher, and the rules of when the next request may go:
+ * strictly one request at a time, the head first; after a failure the whole queue waits for the
+ * retry schedule; batches fill up to 100 or wait out the batch window.
+ *
+ * <p>Memory is bounded: the queue holds at most {@code capacity} webhooks, and while the tenant
+ * is failing only the webhooks of its failed attempt. Webhooks it cannot hold are not lost: the
+ * queue remembers the offset of the first one it let go ({@link #overflowFrom()}), the partition
+ * is re-read from there when there is room again, and webhook ids (which only grow) tell which
+ * re-read records are already queued.
+ *
+ * <p>Not thread-safe: owned by the dispatcher's poll thread.
+ */
+public final class TenantQueue {
+
+    public static final int MAX_BATCH = 100;
+
+    private final String tenantId;
+    private final int capacity;
+    private final Deque<QueuedWebhook> queue = new ArrayDeque<>();
+    /** Highest webhook id queued or delivered: records at or below it are skipped. */
+    private long lastSeenId;
+    private long lastDeliveredId;
+    private Instant lastDeliveredAt;
+    /** Offset of the first webhook let go for lack of room; -1 when none. */
+    private long overflowFrom = -1;
+    private int inFlight;
+    private int failedAttempts;
+    private Instant nextAttemptAt;
+    private Instant failingSince;
+    /** Webhooks disabled or config deleted: nothing is sent, and only one batch is kept in memory. */
+    private boolean held;
+    /** The wake-up the scheduler already has for this tenant, to avoid duplicate timers. */
+    private Instant scheduledWake;
+
+    public TenantQueue(String tenantId, long lastDeliveredId, int capacity) {
+        if (capacity < MAX_BATCH) {
+            throw new IllegalArgumentException("a tenant queue must hold at least one full batch (" + MAX_BATCH + ")");
+        }
+        this.tenantId = tenantId;
+        this.capacity = capacity;
+        this.lastSeenId = lastDeliveredId;
+        this.lastDeliveredId = lastDeliveredId;
+    }
+
+    public String tenantId() {
+        return tenantId;
+    }
+
+    /** What happened to an offered record. */
+    public enum Offer { QUEUED, ALREADY_SEEN, OVERFLOWED }
+
+    /** Takes the next record of the tenant's partition, in offset order. */
+    public Offer offer(QueuedWebhook webhook) {
+        if (webhook.webhookId() <= lastSeenId) {
+            return Offer.ALREADY_SEEN; // delivered before a restart, or re-read after an overflow
+        }
+        if (overflowFrom >= 0 || queue.size() >= roomFor()) {
+            if (overflowFrom < 0) {
+                overflowFrom = webhook.offset();
+            }
+            return Offer.OVERFLOWED;
+        }
+        queue.addLast(webhook);
+        lastSeenId = webhook.webhookId();
+        return Offer.QUEUED;
+    }
+
+    private int roomFor() {
+        return failedAttempts > 0 || held ? MAX_BATCH : capacity;
+    }
+
+    /**
+     * Holds the tenant (webhooks disabled or config deleted) or releases it. Holding keeps at most
+     * one batch in memory; the rest is re-read from Kafka once released.
+     */
+    public void hold(boolean hold) {
+        if (hold && !held) {
+            trimTo(Math.max(inFlight, MAX_BATCH));
+        }
+        held = hold;
+    }
+
+    public boolean held() {
+        return held;
+    }
+
+    private void trimTo(int keep) {
+        while (queue.size() > keep) {
+            QueuedWebhook dropped = queue.removeLast(); // re-read from Kafka when there is room again
+            overflowFrom = dropped.offset();
+            lastSeenId = queue.isEmpty() ? lastDeliveredId : queue.peekLast().webhookId();
+        }
+    }
+
+    /** Records that a wake-up at {@code at} is scheduled; false when one for that instant already is. */
+    public boolean scheduleWake(Instant at) {
+        if (at.equals(scheduledWake)) {
+            return false;
+        }
+        scheduledWake = at;
+        return true;
+    }
+
+    /**
+     * The webhooks to send now, or an empty list when the tenant must wait (request in flight,
+     * nothing queued, backing off, or the batch window still open).
+     */
+    public List<QueuedWebhook> nextRequest(Instant now, boolean batching, Duration batchWindow) {
+        if (inFlight > 0 || queue.isEmpty() || (nextAttemptAt != null && now.isBefore(nextAttemptAt))) {
+            return List.of();
+        }
+        int size = batching ? Math.min(MAX_BATCH, queue.size()) : 1;
+        boolean retry = failedAttempts > 0;
+        if (batching && !retry && size < MAX_BATCH && now.isBefore(queue.peekFirst().queuedAt().plus(batchWindow))) {
+            return List.of(); // let the batch fill until the window closes
+        }
+        List<QueuedWebhook> request = new ArrayList<>(size);
+        var it = queue.iterator();
+        for (int i = 0; i < size; i++) {
+            request.add(it.next());
+        }
+        inFlight = size;
+        return request;
+    }
+
+    /** When this tenant next needs looking at without new input; null = only on new input. */
+    public Instant wakeAt(boolean batching, Duration batchWindow) {
+        if (inFlight > 0 || queue.isEmpty()) {
+            return null;
+        }
+        if (nextAttemptAt != null) {
+            return nextAttemptAt;
+        }
+        if (batching && queue.size() < MAX_BATCH) {
+            return queue.peekFirst().queuedAt().plus(batchWindow);
+        }
+        return null;
+    }
+
+    /** The request in flight was answered with success: its webhooks leave the queue. */
+    public void delivered(Instant at) {
+        for (int i = 0; i < inFlight; i++) {
+            lastDeliveredId = queue.removeFirst().webhookId();
+        }
+        lastDeliveredAt = at;
+        inFlight = 0;
+        failedAttempts = 0;
+        nextAttemptAt = null;
+        failingSince = null;
+    }
+
+    /** The request in flight failed: back off, and keep only the failed attempt's webhooks. */
+    public void failed(Instant at, RetrySchedule schedule) {
+        int attempted = inFlight;
+        inFlight = 0;
+        failedAttempts++;
+        if (failingSince == null) {
+            failingSince = at;
+        }
+        nextAttemptAt = at.plus(schedule.delayAfter(failedAttempts));
+        trimTo(Math.max(attempted, 1));
+    }
+
+    /** The request in flight will never complete here (partition revoked): forget it was sent. */
+    public void abandonInFlight() {
+        inFlight = 0;
+    }
+
+    /** Retry now: ignore the backoff (the failure count stays, for the schedule that follows). */
+    public void retryNow(Instant now) {
+        if (nextAttemptAt != null) {
+            nextAttemptAt = now;
+        }
+    }
+
+    /**
+     * True when webhooks were let go and the queue has room again: the partition should be re-read
+     * from {@link #overflowFrom()}. Calling {@link #rereadStarted()} then clears the mark.
+     */
+    public boolean needsReread() {
+        return overflowFrom >= 0 && inFlight == 0 && failedAttempts == 0 && !held && queue.size() < MAX_BATCH;
+    }
+
+    public void rereadStarted() {
+        overflowFrom = -1;
+    }
+
+    /** Lowest offset this tenant still needs: the commit of its partition must not pass it; -1 = none. */
+    public long lowestNeededOffset() {
+        long head = queue.isEmpty() ? -1 : queue.peekFirst().offset();
+        if (head < 0) {
+            return overflowFrom;
+        }
+        return overflowFrom < 0 ? head : Math.min(head, overflowFrom);
+    }
+
+    /** Nothing queued, in flight, let go or pending a retry: the state can be dropped. */
+    public boolean idle() {
+        return queue.isEmpty() && inFlight == 0 && overflowFrom < 0 && failedAttempts == 0;
+    }
+
+    public int size() {
+        return queue.size();
+    }
+
+    public boolean inFlight() {
+        return inFlight > 0;
+    }
+
+    public boolean failing() {
+        return failedAttempts > 0;
+    }
+
+    public int failedAttempts() {
+        return failedAttempts;
+    }
+
+    public Instant nextAttemptAt() {
+        return nextAttemptAt;
+    }
+
+    public Instant failingSince() {
+        return failingSince;
+    }
+
+    public long lastDeliveredId() {
+        return lastDeliveredId;
+    }
+
+    public Instant lastDeliveredAt() {
+        return lastDeliveredAt;
+    }
+
+    public long overflowFrom() {
+        return overflowFrom;
+    }
+}

@@ -1,0 +1,171 @@
+package dev.webhookpipeline.dispatcher.http;
+
+import dev.webhookpipeline.dispatcher.delivery.Attempt;
+import dev.webhookpipeline.tenant.EndpointPolicy;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpResponse;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.io.SocketConfig;
+import org.apache.hc.core5.http.io.entity.StringEntity;
+import org.apache.hc.core5.util.Timeout;
+
+/**
+ * Sends one webhook request and reports the outcome; never throws for anything the endpoint does.
+ *
+ * <p>Success is 200 (any 2xx when configured). Redirects are not followed (a 3xx is a failure),
+ * nothing is retried here (the retry schedule is the dispatcher's), the response body is read only
+ * up to {@link #BODY_EXCERPT_BYTES} and never trusted, and each request has a hard deadline (5 s
+ * batched, 10 s single by default) after which it is aborted, however slowly the endpoint dribbles.
+ * Blocking: call it from a virtual thread.
+ */
+public final class WebhookSender implements AutoCloseable {
+
+    public static final int BODY_EXCERPT_BYTES = 512;
+    static final String USER_AGENT = "webhook-pipeline/0.1";
+
+    private final CloseableHttpClient client;
+    private final PoolingHttpClientConnectionManager connections;
+    private final ScheduledExecutorService deadlines;
+    private final EndpointPolicy policy;
+    private final Duration batchTimeout;
+    private final Duration singleTimeout;
+    private final boolean any2xx;
+    private final Clock clock;
+
+    public WebhookSender(EndpointPolicy policy, Duration batchTimeout, Duration singleTimeout, boolean any2xx,
+                         int maxConnections, Clock clock) {
+        this.policy = policy;
+        this.batchTimeout = batchTimeout;
+        this.singleTimeout = singleTimeout;
+        this.any2xx = any2xx;
+        this.clock = clock;
+        Timeout longest = Timeout.of(batchTimeout.compareTo(singleTimeout) > 0 ? batchTimeout : singleTimeout);
+        this.connections = PoolingHttpClientConnectionManagerBuilder.create()
+                .setDnsResolver(new PolicyDnsResolver(policy))
+                .setMaxConnTotal(maxConnections)
+                .setMaxConnPerRoute(maxConnections)
+                .setDefaultSocketConfig(SocketConfig.custom().setSoTimeout(longest).build())
+                .setDefaultConnectionConfig(ConnectionConfig.custom()
+                        .setConnectTimeout(Timeout.ofSeconds(Math.min(5, longest.toSeconds())))
+                        .setSocketTimeout(longest)
+                        .setTimeToLive(Timeout.ofMinutes(5))
+                        .build())
+                .build();
+        this.client = HttpClients.custom()
+                .setConnectionManager(connections)
+                .disableRedirectHandling()
+                .disableAutomaticRetries()
+                .disableCookieManagement()
+                .disableAuthCaching()
+                .disableContentCompression()
+                .setUserAgent(USER_AGENT)
+                .build();
+        this.deadlines = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "webhook-deadlines");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public Duration timeout(boolean batch) {
+        return batch ? batchTimeout : singleTimeout;
+    }
+
+    public Attempt send(WebhookRequest request) {
+        Instant start = clock.instant();
+        long started = System.nanoTime();
+        Optional<String> refused = policy.checkForm(request.endpoint());
+        if (refused.isPresent()) {
+            return Attempt.failed(-1, "endpoint refused: " + refused.get(), start, 0);
+        }
+        Duration timeout = timeout(request.batch());
+        HttpPost post = new HttpPost(request.endpoint());
+        post.setConfig(RequestConfig.custom().setResponseTimeout(Timeout.of(timeout))
+                .setConnectionRequestTimeout(Timeout.of(timeout)).setRedirectsEnabled(false).build());
+        post.setEntity(new StringEntity(request.body(), ContentType.APPLICATION_JSON));
+        if (request.secretHeader() == null) {
+            post.setHeader("Authorization", "Bearer " + request.secret());
+        } else {
+            post.setHeader(request.secretHeader(), request.secret());
+        }
+        String messageId = request.firstId() == request.lastId() ? Long.toString(request.firstId())
+                : request.firstId() + "-" + request.lastId();
+        long timestamp = start.getEpochSecond();
+        post.setHeader("webhook-id", messageId);
+        post.setHeader("webhook-timestamp", Long.toString(timestamp));
+        post.setHeader("webhook-signature", Signature.sign(request.secret(), messageId, timestamp, request.body()));
+        ScheduledFuture<?> deadline = deadlines.schedule(post::cancel, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        try (CloseableHttpResponse response = client.execute(post)) {
+            int status = response.getCode();
+            String excerpt = response.getEntity() == null ? "" : excerpt(response.getEntity().getContent(), request.secret());
+            long millis = (System.nanoTime() - started) / 1_000_000;
+            if (status == 200 || (any2xx && status / 100 == 2)) {
+                return Attempt.delivered(status, start, millis);
+            }
+            String what = status / 100 == 3 ? "redirect (not followed)" : "HTTP " + status;
+            return Attempt.failed(status, what + (excerpt.isEmpty() ? "" : ": " + excerpt), start, millis);
+        } catch (IOException | RuntimeException e) {
+            long millis = (System.nanoTime() - started) / 1_000_000;
+            return Attempt.failed(-1, describe(e, post.isCancelled(), timeout), start, millis);
+        } finally {
+            deadline.cancel(false);
+        }
+    }
+
+    /** The start of the response body, as one line of printable text, with any echo of the secret masked. */
+    static String excerpt(InputStream body, String secret) throws IOException {
+        byte[] bytes = body.readNBytes(BODY_EXCERPT_BYTES);
+        String text = new String(bytes, StandardCharsets.UTF_8).replaceAll("[\\p{Cntrl}\\p{Zl}\\p{Zp}]+", " ").strip();
+        if (secret != null && !secret.isEmpty()) {
+            text = text.replace(secret, "****");
+        }
+        return text.length() > 200 ? text.substring(0, 200) + "…" : text;
+    }
+
+    private static String describe(Exception e, boolean cancelled, Duration timeout) {
+        if (cancelled || e instanceof SocketTimeoutException) {
+            return "timeout: no complete answer within " + timeout.toSeconds() + " s";
+        }
+        if (e instanceof UnknownHostException) {
+            return "endpoint refused: " + e.getMessage(); // DNS failure or the policy's refusal
+        }
+        if (e instanceof java.net.ConnectException) {
+            return "connection refused";
+        }
+        if (e instanceof org.apache.hc.core5.http.NoHttpResponseException) {
+            return "connection closed without a response";
+        }
+        if (e instanceof java.net.SocketException) {
+            return "connection reset";
+        }
+        if (e instanceof javax.net.ssl.SSLException) {
+            return "TLS error: " + e.getMessage();
+        }
+        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    }
+
+    @Override
+    public void close() throws IOException {
+        deadlines.shutdownNow();
+        client.close();
+    }
+}

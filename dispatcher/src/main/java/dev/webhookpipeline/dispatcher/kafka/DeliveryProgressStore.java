@@ -1,0 +1,130 @@
+package dev.webhookpipeline.dispatcher.kafka;
+
+import dev.webhookpipeline.registry.SchemaRegistryClient;
+import dev.webhookpipeline.schema.DeliveryProgress;
+import dev.webhookpipeline.serde.AvroDeserializer;
+import dev.webhookpipeline.serde.AvroSerializer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Each tenant's delivery progress (last webhook id answered 200) on the compacted, co-partitioned
+ * delivery-state topic. The commit of an outbound partition can only move up to its slowest
+ * tenant, so after a restart or rebalance the new owner re-reads records that faster tenants
+ * already got; this store lets it skip them instead of sending them twice.
+ *
+ * <p>Writes are coalesced (the latest id per tenant) and flushed by the poll loop every
+ * {@link #flushEvery}: a crash in between only means those webhooks are sent again, with the same
+ * ids.
+ */
+public final class DeliveryProgressStore implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(DeliveryProgressStore.class);
+
+    private final Map<String, Object> kafkaProperties;
+    private final SchemaRegistryClient registry;
+    private final String topic;
+    private final KafkaProducer<String, DeliveryProgress> producer;
+    private final Map<String, DeliveryProgress> pending = new LinkedHashMap<>();
+    private final Duration flushEvery;
+    private long lastFlush = System.nanoTime();
+
+    public DeliveryProgressStore(Map<String, Object> kafkaProperties, SchemaRegistryClient registry, String topic,
+                                 Duration flushEvery) {
+        this.kafkaProperties = Map.copyOf(kafkaProperties);
+        this.registry = registry;
+        this.topic = topic;
+        this.flushEvery = flushEvery;
+        Map<String, Object> props = new HashMap<>(kafkaProperties);
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, "dispatcher-progress");
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        this.producer = new KafkaProducer<>(props, new StringSerializer(), new AvroSerializer<>(registry, true));
+    }
+
+    /** Notes that the tenant got everything up to {@code webhookId}; written on the next flush. */
+    public void delivered(String tenantId, long webhookId, Instant at) {
+        pending.put(tenantId, new DeliveryProgress(tenantId, webhookId, at));
+    }
+
+    /** Sends what changed since the last flush, if {@link #flushEvery} has passed (or {@code force}). */
+    public void flush(boolean force) {
+        if (pending.isEmpty() || (!force && System.nanoTime() - lastFlush < flushEvery.toNanos())) {
+            return;
+        }
+        for (DeliveryProgress progress : pending.values()) {
+            producer.send(new ProducerRecord<>(topic, progress.getTenantId(), progress), (metadata, error) -> {
+                if (error != null) {
+                    log.warn("could not record delivery progress of tenant {} (it may get duplicates after a restart): {}",
+                            progress.getTenantId(), error.getMessage());
+                }
+            });
+        }
+        pending.clear();
+        lastFlush = System.nanoTime();
+    }
+
+    /** Flushes and waits for Kafka's acknowledgement: before giving a partition away. */
+    public void flushAndWait() {
+        flush(true);
+        producer.flush();
+    }
+
+    /** Last delivered webhook id of every tenant on these partition numbers, read to the end of the topic. */
+    public Map<Integer, Map<String, Long>> load(java.util.Collection<Integer> partitions) {
+        Map<String, Object> props = new HashMap<>(kafkaProperties);
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "dispatcher-progress-loader");
+        Map<Integer, Map<String, Long>> delivered = new HashMap<>();
+        List<TopicPartition> tps = partitions.stream().map(p -> new TopicPartition(topic, p)).toList();
+        tps.forEach(tp -> delivered.put(tp.partition(), new HashMap<>()));
+        if (tps.isEmpty()) {
+            return delivered;
+        }
+        try (var consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+                new AvroDeserializer<>(DeliveryProgress.class, registry))) {
+            consumer.assign(tps);
+            consumer.seekToBeginning(tps);
+            Map<TopicPartition, Long> end = consumer.endOffsets(tps, Duration.ofSeconds(30));
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (tps.stream().anyMatch(tp -> consumer.position(tp, Duration.ofSeconds(30)) < end.get(tp))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("could not read " + topic + " to its end within 60 s");
+                }
+                for (ConsumerRecord<String, DeliveryProgress> record : consumer.poll(Duration.ofMillis(100))) {
+                    Map<String, Long> ids = delivered.get(record.partition());
+                    if (record.value() == null) {
+                        ids.remove(record.key());
+                    } else {
+                        ids.merge(record.key(), record.value().getLastDeliveredWebhookId(), Math::max);
+                    }
+                }
+            }
+        }
+        return delivered;
+    }
+
+    @Override
+    public void close() {
+        flush(true);
+        producer.close(Duration.ofSeconds(10));
+    }
+}

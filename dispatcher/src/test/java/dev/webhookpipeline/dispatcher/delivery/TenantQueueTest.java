@@ -1,0 +1,154 @@
+package dev.webhookpipeline.dispatcher.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The per-tenant rules, on a fake clock (plain Instants). */
+class TenantQueueTest {
+
+    static final Instant T0 = Instant.parse("2026-11-25T00:00:00Z");
+    static final Duration WINDOW = Duration.ofSeconds(2);
+
+    static QueuedWebhook webhook(long id, Instant queuedAt) {
+        return new QueuedWebhook(1000 + id, id, "{\"id\":" + id + "}", queuedAt, queuedAt);
+    }
+
+    static TenantQueue queueWith(int count, Instant at) {
+        TenantQueue queue = new TenantQueue("t", 0, 1000);
+        for (int i = 1; i <= count; i++) {
+            queue.offer(webhook(i, at));
+        }
+        return queue;
+    }
+
+    static List<Long> ids(List<QueuedWebhook> request) {
+        return request.stream().map(QueuedWebhook::webhookId).toList();
+    }
+
+    @Test
+    void unbatchedSendsOneAtATimeInOrderAndNeverTwoInFlight() {
+        TenantQueue queue = queueWith(3, T0);
+        assertThat(ids(queue.nextRequest(T0, false, WINDOW))).containsExactly(1L);
+        assertThat(queue.nextRequest(T0, false, WINDOW)).isEmpty(); // 1 is in flight
+        queue.delivered(T0);
+        assertThat(ids(queue.nextRequest(T0, false, WINDOW))).containsExactly(2L);
+        queue.delivered(T0);
+        assertThat(ids(queue.nextRequest(T0, false, WINDOW))).containsExactly(3L);
+        queue.delivered(T0);
+        assertThat(queue.nextRequest(T0, false, WINDOW)).isEmpty();
+        assertThat(queue.lastDeliveredId()).isEqualTo(3);
+        assertThat(queue.idle()).isTrue();
+    }
+
+    @Test
+    void batchWaitsForTheWindowUnlessItIsFull() {
+        TenantQueue queue = queueWith(5, T0);
+        assertThat(queue.nextRequest(T0.plusMillis(1999), true, WINDOW)).isEmpty();
+        assertThat(queue.wakeAt(true, WINDOW)).isEqualTo(T0.plus(WINDOW));
+        assertThat(ids(queue.nextRequest(T0.plus(WINDOW), true, WINDOW))).containsExactly(1L, 2L, 3L, 4L, 5L);
+
+        TenantQueue full = queueWith(250, T0);
+        assertThat(full.nextRequest(T0, true, WINDOW)).hasSize(100).first().extracting(QueuedWebhook::webhookId).isEqualTo(1L);
+        full.delivered(T0);
+        assertThat(full.nextRequest(T0, true, WINDOW)).hasSize(100).first().extracting(QueuedWebhook::webhookId).isEqualTo(101L);
+        full.delivered(T0);
+        assertThat(full.nextRequest(T0, true, WINDOW)).isEmpty(); // 50 left: their window is open again
+        assertThat(full.nextRequest(T0.plus(WINDOW), true, WINDOW)).hasSize(50);
+        assertThat(queueWith(3, T0).nextRequest(T0, true, Duration.ZERO)).hasSize(3); // window 0: at once
+    }
+
+    @Test
+    void aFailedBatchStaysAtTheHeadAndGrowsOnRetryAfterTheBackoff() {
+        TenantQueue queue = queueWith(30, T0);
+        assertThat(queue.nextRequest(T0.plus(WINDOW), true, WINDOW)).hasSize(30);
+        for (int i = 31; i <= 60; i++) {
+            queue.offer(webhook(i, T0.plusSeconds(3)));
+        }
+        Instant failedAt = T0.plusSeconds(3);
+        queue.failed(failedAt, RetrySchedule.STANDARD);
+        assertThat(queue.failing()).isTrue();
+        assertThat(queue.nextAttemptAt()).isEqualTo(failedAt.plusSeconds(30));
+        assertThat(queue.nextRequest(failedAt.plusSeconds(29), true, WINDOW)).isEmpty();
+        // Only the failed attempt's webhooks are kept while failing; the rest is re-read later.
+        assertThat(queue.size()).isEqualTo(30);
+        assertThat(queue.overflowFrom()).isEqualTo(1031);
+        List<QueuedWebhook> retry = queue.nextRequest(failedAt.plusSeconds(30), true, WINDOW);
+        assertThat(ids(retry)).startsWith(1L).endsWith(30L);
+        queue.failed(failedAt.plusSeconds(30), RetrySchedule.STANDARD);
+        assertThat(queue.nextAttemptAt()).isEqualTo(failedAt.plusSeconds(90)); // second failure: 60 s
+    }
+
+    @Test
+    void whileFailingTheQueueHoldsOneBatchAndRemembersWhereToReReadFrom() {
+        TenantQueue queue = queueWith(1, T0);
+        queue.nextRequest(T0, false, WINDOW);
+        queue.failed(T0, RetrySchedule.STANDARD);
+        for (int i = 2; i <= 500; i++) {
+            queue.offer(webhook(i, T0));
+        }
+        assertThat(queue.size()).isEqualTo(TenantQueue.MAX_BATCH);
+        assertThat(queue.overflowFrom()).isEqualTo(1000 + 101);
+        assertThat(queue.lowestNeededOffset()).isEqualTo(1001); // the head still bounds the commit
+        assertThat(queue.needsReread()).isFalse(); // still failing
+
+        queue.retryNow(T0.plusSeconds(1));
+        assertThat(ids(queue.nextRequest(T0.plusSeconds(1), false, WINDOW))).containsExactly(1L);
+        queue.delivered(T0.plusSeconds(1));
+        for (int i = 2; i <= 100; i++) {
+            assertThat(queue.nextRequest(T0.plusSeconds(1), false, WINDOW)).hasSize(1);
+            queue.delivered(T0.plusSeconds(1));
+        }
+        assertThat(queue.needsReread()).isTrue();
+        queue.rereadStarted();
+        // The re-read offers everything from offset 1101 again; ids tell what is already here.
+        assertThat(queue.offer(webhook(100, T0))).isEqualTo(TenantQueue.Offer.ALREADY_SEEN);
+        assertThat(queue.offer(webhook(101, T0))).isEqualTo(TenantQueue.Offer.QUEUED);
+    }
+
+    @Test
+    void retryNowCutsTheWaitButKeepsTheCount() {
+        TenantQueue queue = queueWith(1, T0);
+        for (int attempt = 1; attempt <= 12; attempt++) {
+            queue.nextRequest(queue.nextAttemptAt() == null ? T0 : queue.nextAttemptAt(), false, WINDOW);
+            queue.failed(queue.nextAttemptAt() == null ? T0 : queue.nextAttemptAt(), RetrySchedule.STANDARD);
+        }
+        Instant twelfth = queue.nextAttemptAt().minus(Duration.ofHours(17).plusMinutes(4));
+        assertThat(queue.failedAttempts()).isEqualTo(12);
+        assertThat(Duration.between(twelfth, queue.nextAttemptAt())).isEqualTo(Duration.ofHours(17).plusMinutes(4));
+        Instant now = twelfth.plusSeconds(5);
+        assertThat(queue.nextRequest(now, false, WINDOW)).isEmpty();
+        queue.retryNow(now);
+        assertThat(queue.nextRequest(now, false, WINDOW)).hasSize(1);
+        queue.failed(now, RetrySchedule.STANDARD);
+        assertThat(queue.nextAttemptAt()).isEqualTo(now.plus(Duration.ofDays(1)));
+    }
+
+    @Test
+    void deliveredOrReReadRecordsAreSkippedByTheirIds() {
+        TenantQueue queue = new TenantQueue("t", 7, 1000); // 1..7 were delivered before a restart
+        assertThat(queue.offer(webhook(7, T0))).isEqualTo(TenantQueue.Offer.ALREADY_SEEN);
+        assertThat(queue.offer(webhook(8, T0))).isEqualTo(TenantQueue.Offer.QUEUED);
+        assertThat(queue.offer(webhook(8, T0))).isEqualTo(TenantQueue.Offer.ALREADY_SEEN);
+    }
+
+    @Test
+    void holdingKeepsOneBatchAndReleasingAsksForTheRest() {
+        TenantQueue queue = queueWith(300, T0);
+        queue.hold(true);
+        assertThat(queue.size()).isEqualTo(100);
+        assertThat(queue.offer(webhook(301, T0))).isEqualTo(TenantQueue.Offer.OVERFLOWED);
+        assertThat(queue.needsReread()).isFalse();
+        queue.hold(false);
+        assertThat(queue.needsReread()).isFalse(); // the queue is full: drain first
+        for (int i = 0; i < 100; i++) {
+            queue.nextRequest(T0, false, WINDOW);
+            queue.delivered(T0);
+        }
+        assertThat(queue.needsReread()).isTrue();
+        assertThat(queue.overflowFrom()).isEqualTo(1101);
+    }
+}
