@@ -97,6 +97,7 @@ public final class Dispatcher implements AutoCloseable {
     private final Queue<String> retryRequests = new ConcurrentLinkedQueue<>();
     private volatile boolean running;
 
+    private final Map<String, TenantStatus> statuses = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicLong deliveredWebhooks = new AtomicLong();
     private final AtomicLong deliveredRequests = new AtomicLong();
     private final AtomicLong failedAttempts = new AtomicLong();
@@ -142,6 +143,11 @@ public final class Dispatcher implements AutoCloseable {
     /** Retry now: the tenant's next attempt goes at once, ignoring its backoff. Any thread. */
     public void retryNow(String tenantId) {
         retryRequests.add(tenantId);
+    }
+
+    /** The tenant's state on this instance after its last attempt; empty if it made none here. */
+    public java.util.Optional<TenantStatus> status(String tenantId) {
+        return java.util.Optional.ofNullable(statuses.get(tenantId));
     }
 
     public long deliveredWebhooks() {
@@ -261,10 +267,11 @@ public final class Dispatcher implements AutoCloseable {
             }
             TenantQueue queue = c.state().existing(c.ref().tenantId());
             long lastId = c.sent().get(c.sent().size() - 1).webhookId();
+            Attempt lastFailure = c.attempt().delivered() ? null : c.attempt();
             if (c.attempt().delivered()) {
-                queue.delivered(c.attempt().at());
+                queue.delivered(now);
                 c.state().delivered(c.ref().tenantId(), lastId);
-                progress.delivered(c.ref().tenantId(), lastId, c.attempt().at());
+                progress.delivered(c.ref().tenantId(), lastId, now);
                 deliveredWebhooks.addAndGet(c.sent().size());
                 deliveredRequests.incrementAndGet();
             } else {
@@ -274,6 +281,9 @@ public final class Dispatcher implements AutoCloseable {
                         c.sent().get(0).webhookId(), lastId, queue.failedAttempts(), c.attempt().error(),
                         queue.nextAttemptAt());
             }
+            statuses.put(c.ref().tenantId(), new TenantStatus(c.ref().tenantId(), queue.size(), queue.failedAttempts(),
+                    queue.nextAttemptAt(), queue.failingSince(), queue.lastDeliveredId(), queue.lastDeliveredAt(),
+                    lastFailure));
             dirty.add(c.ref());
         }
         while (inFlight < config.maxInFlight() && !waitingForSlot.isEmpty()) {

@@ -27,6 +27,11 @@ public final class KafkaBroker implements AutoCloseable {
                     .setConfigProp("share.coordinator.state.topic.min.isr", "1")
                     .setConfigProp("group.initial.rebalance.delay.ms", "0")
                     .setConfigProp("auto.create.topics.enable", "false")
+                    // A killed consumer (group protocol "consumer") is noticed in seconds, not the default 45 s.
+                    .setConfigProp("group.consumer.min.session.timeout.ms", "6000")
+                    .setConfigProp("group.consumer.session.timeout.ms", "6000")
+                    .setConfigProp("group.consumer.min.heartbeat.interval.ms", "1000")
+                    .setConfigProp("group.consumer.heartbeat.interval.ms", "1000")
                     .build();
             cluster.format();
             cluster.startup();

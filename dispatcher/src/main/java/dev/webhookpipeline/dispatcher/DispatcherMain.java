@@ -1,0 +1,140 @@
+package dev.webhookpipeline.dispatcher;
+
+import dev.webhookpipeline.schema.SchemaClasses;
+import dev.webhookpipeline.settings.Connectivity;
+import dev.webhookpipeline.settings.PipelineSettings;
+import dev.webhookpipeline.tenant.EndpointPolicy;
+import dev.webhookpipeline.topics.PipelineTopics;
+import dev.webhookpipeline.topics.SubjectInitializer;
+import dev.webhookpipeline.topics.TopicInitializer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.clients.admin.Admin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The dispatcher as a process: one member of the delivery consumer group. */
+@Command(name = "dispatcher", mixinStandardHelpOptions = true, version = "dispatcher 0.1.0",
+        description = {"Delivers the outbound topic's webhooks to tenants' endpoints, in order per tenant,"
+                + " committing offsets only after HTTP 200. Start more instances (up to the partition count) to scale."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:stopped cleanly", "1:could not start (the message says why)", "2:invalid command line"},
+        footer = {"", "Settings, highest first: options, environment (KAFKA_<PROPERTY>, SCHEMA_REGISTRY_URL, PIPELINE_<SETTING>),"
+                + " the --config file. Dispatcher settings: pipeline.dispatcher.group-id, .batch-window (0-10s),"
+                + " .batch-timeout (5s), .single-timeout (10s), .max-in-flight (256), .success-any-2xx (false),"
+                + " .tenant-capacity (1000), .partition-capacity (20000); endpoints: pipeline.endpoints.allow-http,"
+                + " pipeline.endpoints.allow-cidrs."})
+public final class DispatcherMain implements Callable<Integer> {
+
+    private static final Logger log = LoggerFactory.getLogger(DispatcherMain.class);
+    static final String PREFIX = "pipeline.dispatcher.";
+
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]", description = "Kafka brokers.")
+    String bootstrapServers;
+
+    @Option(names = "--schema-registry-url", paramLabel = "URL", description = "Confluent-compatible schema registry.")
+    String schemaRegistryUrl;
+
+    @Option(names = "--topic-prefix", paramLabel = "PREFIX", description = "Prefix of the pipeline's topics (default webhooks.).")
+    String topicPrefix;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Properties file: Kafka client properties and pipeline.* settings.")
+    Path configFile;
+
+    @Option(names = "--batch-window", paramLabel = "DURATION", description = "How long a batch may fill, 0-10s (default 1s).")
+    String batchWindow;
+
+    @Option(names = {"-X", "--property"}, paramLabel = "KEY=VALUE", description = "Any Kafka client property or pipeline.* setting.")
+    Map<String, String> properties = new HashMap<>();
+
+    public static void main(String[] args) {
+        SchemaClasses.trust();
+        System.exit(new CommandLine(new DispatcherMain())
+                .setExecutionExceptionHandler((e, cli, parsed) -> {
+                    cli.getErr().println("dispatcher: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
+                    return 1;
+                })
+                .execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Map<String, String> overrides = new HashMap<>(properties);
+        if (bootstrapServers != null) {
+            overrides.put(PipelineSettings.BOOTSTRAP_SERVERS, bootstrapServers);
+        }
+        if (schemaRegistryUrl != null) {
+            overrides.put("schema.registry.url", schemaRegistryUrl);
+        }
+        if (topicPrefix != null) {
+            overrides.put(PipelineSettings.TOPIC_PREFIX, topicPrefix);
+        }
+        if (batchWindow != null) {
+            overrides.put(PREFIX + "batch-window", batchWindow);
+        }
+        PipelineSettings settings = PipelineSettings.load(Optional.ofNullable(configFile), System.getenv(), overrides);
+        DispatcherConfig config = config(settings);
+        log.info("starting with settings {}", settings.describe());
+        Connectivity.requireKafka(settings.kafkaProperties(), Duration.ofSeconds(15));
+        Connectivity.requireRegistry(settings.registryClient());
+        PipelineTopics topics = settings.topics();
+        try (Admin admin = Admin.create(settings.kafkaProperties())) {
+            new TopicInitializer(admin).ensure(topics.all());
+        }
+        new SubjectInitializer(config.registry()).ensure(topics.all());
+
+        Dispatcher dispatcher = new Dispatcher(config);
+        CountDownLatch stopped = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopping.set(true);
+            log.info("stopping: finishing requests in flight and committing");
+            try {
+                dispatcher.close();
+            } catch (Exception e) {
+                log.warn("unclean stop", e);
+            }
+            stopped.countDown();
+        }, "dispatcher-shutdown"));
+        dispatcher.start();
+        log.info("dispatcher ready: group {}, topic {}", config.groupId(), topics.outbound().name());
+        while (dispatcher.isRunning() || stopping.get()) {
+            if (stopped.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
+                return 0;
+            }
+        }
+        if (!stopping.get()) {
+            log.error("the dispatcher loop stopped on its own; exiting so a supervisor restarts it");
+            return 1;
+        }
+        return 0;
+    }
+
+    /** The dispatcher settings these pipeline settings describe. */
+    static DispatcherConfig config(PipelineSettings settings) {
+        var builder = DispatcherConfig.builder(settings.kafkaProperties(), settings.registryClient(), settings.topics())
+                .endpointPolicy(EndpointPolicy.from(settings))
+                .batchWindow(settings.duration(PREFIX + "batch-window", Duration.ofSeconds(1)))
+                .batchTimeout(settings.duration(PREFIX + "batch-timeout", Duration.ofSeconds(5)))
+                .singleTimeout(settings.duration(PREFIX + "single-timeout", Duration.ofSeconds(10)))
+                .successAny2xx(settings.bool(PREFIX + "success-any-2xx", false))
+                .maxInFlight(settings.integer(PREFIX + "max-in-flight", 256))
+                .tenantCapacity(settings.integer(PREFIX + "tenant-capacity", 1_000))
+                .partitionCapacity(settings.integer(PREFIX + "partition-capacity", 20_000));
+        settings.get(PREFIX + "group-id").ifPresent(builder::groupId);
+        try {
+            return builder.build();
+        } catch (IllegalArgumentException e) {
+            throw new dev.webhookpipeline.settings.SettingsException(e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,182 @@
+package dev.webhookpipeline.dispatcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.webhookpipeline.registry.SchemaRegistryClient;
+import dev.webhookpipeline.schema.EventType;
+import dev.webhookpipeline.schema.OutboundWebhook;
+import dev.webhookpipeline.schema.WebhookConfig;
+import dev.webhookpipeline.serde.AvroSerializer;
+import dev.webhookpipeline.testsupport.RecordingReceiver;
+import dev.webhookpipeline.testsupport.SampleRecords;
+import dev.webhookpipeline.testsupport.TestServices;
+import dev.webhookpipeline.tenant.EndpointPolicy;
+import dev.webhookpipeline.topics.PipelineTopics;
+import dev.webhookpipeline.topics.TopicInitializer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * One isolated pipeline for a dispatcher test: its own topics on the shared real broker, a
+ * loopback receiver, and helpers to write configs and outbound webhooks by hand.
+ */
+final class DispatcherTestHelper implements AutoCloseable {
+
+    static final int PARTITIONS = 4;
+
+    final TestServices services;
+    final PipelineTopics topics;
+    final SchemaRegistryClient registry;
+    final RecordingReceiver receiver = RecordingReceiver.start();
+    private final KafkaProducer<String, WebhookConfig> configs;
+    private final KafkaProducer<String, OutboundWebhook> outbound;
+    private final Map<String, Long> nextIds = new HashMap<>();
+    private final List<Dispatcher> dispatchers = new ArrayList<>();
+
+    DispatcherTestHelper(TestServices services, String name) {
+        this.services = services;
+        this.topics = PipelineTopics.builder().prefix(TestServices.uniquePrefix(name)).partitions(PARTITIONS).build();
+        this.registry = SchemaRegistryClient.builder(services.schemaRegistryUrl()).build();
+        try (Admin admin = services.kafka().admin()) {
+            new TopicInitializer(admin).ensure(topics.all());
+        }
+        Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, services.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 5);
+        this.configs = new KafkaProducer<>(props, new StringSerializer(), new AvroSerializer<>(registry, true));
+        this.outbound = new KafkaProducer<>(props, new StringSerializer(), new AvroSerializer<>(registry, true));
+    }
+
+    Map<String, Object> kafkaProperties() {
+        return Map.of("bootstrap.servers", services.bootstrapServers());
+    }
+
+    DispatcherConfig.Builder config() {
+        return DispatcherConfig.builder(kafkaProperties(), registry, topics)
+                .endpointPolicy(EndpointPolicy.localDevelopment())
+                .batchWindow(Duration.ofMillis(200))
+                .commitInterval(Duration.ofMillis(100));
+    }
+
+    Dispatcher start(DispatcherConfig config) throws InterruptedException {
+        Dispatcher dispatcher = new Dispatcher(config);
+        dispatcher.start();
+        dispatchers.add(dispatcher);
+        return dispatcher;
+    }
+
+    Dispatcher start() throws InterruptedException {
+        return start(config().build());
+    }
+
+    static String secretOf(String tenant) {
+        return "s3cret-for-" + tenant + "-0123456789";
+    }
+
+    /** Writes a config whose endpoint is the receiver's path named after the tenant. */
+    WebhookConfig configure(String tenant, boolean batching, boolean enabled) {
+        WebhookConfig config = WebhookConfig.newBuilder(SampleRecords.config(tenant, receiver.url(tenant),
+                        List.of(EventType.values())))
+                .setBatching(batching).setEnabled(enabled).setSecret(secretOf(tenant)).build();
+        return put(config);
+    }
+
+    WebhookConfig put(WebhookConfig config) {
+        configs.send(new ProducerRecord<>(topics.tenantConfig().name(), config.getTenantId(), config));
+        configs.flush();
+        return config;
+    }
+
+    /** Produces the tenant's next {@code count} webhooks (ids continue from the last ones). */
+    List<Long> produce(String tenant, int count) {
+        List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            long id = nextIds.merge(tenant, 1L, Long::sum);
+            OutboundWebhook webhook = SampleRecords.outbound(tenant, id, EventType.TASK_CREATED);
+            outbound.send(new ProducerRecord<>(topics.outbound().name(), tenant, webhook));
+            ids.add(id);
+        }
+        outbound.flush();
+        return ids;
+    }
+
+    long produced(String tenant) {
+        return nextIds.getOrDefault(tenant, 0L);
+    }
+
+    static int partitionOf(String tenant) {
+        return BuiltInPartitioner.partitionForKey(tenant.getBytes(StandardCharsets.UTF_8), PARTITIONS);
+    }
+
+    /** {@code count} tenant ids, named from {@code stem}, that all land on one partition. */
+    static List<String> samePartition(String stem, int count) {
+        List<String> tenants = new ArrayList<>();
+        int target = partitionOf(stem + "-0");
+        for (int i = 0; tenants.size() < count; i++) {
+            if (partitionOf(stem + "-" + i) == target) {
+                tenants.add(stem + "-" + i);
+            }
+        }
+        return tenants;
+    }
+
+    /** Polls until the condition holds, failing with {@code what} at the deadline. */
+    static void await(String what, Duration timeout, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + timeout + " waiting for: " + what);
+            }
+            try {
+                Thread.sleep(20); // polling with a deadline
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    /** Ids the tenant's endpoint accepted (answered 200), in arrival order, de-duplicated. */
+    List<Long> firstReceipts(String tenant) {
+        return receiver.acceptedIds(tenant).stream().distinct().toList();
+    }
+
+    /** The delivery promises for one tenant, from what its endpoint recorded. */
+    void assertDeliveredInOrder(String tenant) {
+        List<Long> all = receiver.acceptedIds(tenant);
+        List<Long> first = all.stream().distinct().toList();
+        List<Long> expected = java.util.stream.LongStream.rangeClosed(1, produced(tenant)).boxed().toList();
+        assertThat(first).as("first receipts of %s", tenant).isEqualTo(expected);
+        long highest = 0;
+        for (long id : all) {
+            assertThat(id).as("%s: a duplicate may only repeat an id already received", tenant).isLessThanOrEqualTo(highest + 1);
+            highest = Math.max(highest, id);
+        }
+        for (var request : receiver.received(tenant)) {
+            assertThat(request.header("Authorization")).isEqualTo("Bearer " + secretOf(tenant));
+            assertThat(request.header("Content-Type")).startsWith("application/json");
+            assertThat(request.webhooks()).allSatisfy(w -> assertThat(w.get("secret").asText()).isEqualTo(secretOf(tenant)));
+            assertThat(request.webhooks().size()).isLessThanOrEqualTo(100);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (Dispatcher d : dispatchers) {
+            d.close();
+        }
+        configs.close();
+        outbound.close();
+        receiver.close();
+    }
+}
