@@ -117,6 +117,11 @@ public final class Dispatcher implements AutoCloseable {
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"); // the router writes in transactions
         props.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.putIfAbsent(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "consumer"); // KIP-848: incremental rebalances
+        if ("classic".equalsIgnoreCase(String.valueOf(props.get(ConsumerConfig.GROUP_PROTOCOL_CONFIG)))) {
+            // Brokers older than 4.0: keep rebalances incremental all the same.
+            props.putIfAbsent(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+                    org.apache.kafka.clients.consumer.CooperativeStickyAssignor.class.getName());
+        }
         props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "dispatcher");
         this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
         Map<String, Object> dlq = new HashMap<>(config.kafkaProperties());
