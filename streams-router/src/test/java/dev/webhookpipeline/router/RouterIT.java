@@ -20,7 +20,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import picocli.CommandLine;
@@ -63,7 +62,8 @@ class RouterIT {
                 assertThat(DeadLetters.header(dead.headers(), DeadLetters.MESSAGE)).contains("magic byte");
                 assertThat(DeadLetters.header(dead.headers(), DeadLetters.SOURCE_TOPIC)).isEqualTo(pipeline.topics.events().name());
                 assertThat(DeadLetters.header(dead.headers(), DeadLetters.SOURCE_OFFSET)).isEqualTo("1");
-                assertThat(router.state()).isEqualTo(KafkaStreams.State.RUNNING);
+                // Still alive (a follow-up rebalance may be in progress: both count as running).
+                assertThat(router.state().isRunningOrRebalancing()).as("state %s", router.state()).isTrue();
                 assertThat(router.counters().count(Outcome.DEAD_LETTERED)).isEqualTo(1);
             }
         }
