@@ -60,6 +60,7 @@ public final class TopicInitializer {
                     }
                 }
             }
+            awaitLeaders(created);
             List<String> existing = specs.stream().map(TopicSpec::name).filter(n -> !created.contains(n)).toList();
             List<String> warnings = new ArrayList<>();
             List<String> problems = check(specs, warnings);
@@ -109,18 +110,58 @@ public final class TopicInitializer {
         return problems;
     }
 
-    /** A topic just created may take a moment to reach every broker's metadata: retry until the deadline. */
+    /**
+     * A topic just created may take a moment to reach every broker's metadata and to get a leader
+     * for each partition; writing before that fails over to retries (and, on some brokers, upsets
+     * idempotent producers' sequence numbers). Retry until every partition has a leader.
+     */
     private Map<String, TopicDescription> describeOnceVisible(List<String> names)
             throws ExecutionException, InterruptedException, TimeoutException {
         long deadline = System.currentTimeMillis() + timeoutMs;
         while (true) {
             try {
-                return admin.describeTopics(names).allTopicNames().get(timeoutMs, TimeUnit.MILLISECONDS);
+                Map<String, TopicDescription> found = admin.describeTopics(names).allTopicNames()
+                        .get(timeoutMs, TimeUnit.MILLISECONDS);
+                boolean led = found.values().stream().flatMap(d -> d.partitions().stream()).allMatch(p -> p.leader() != null
+                        && !p.leader().isEmpty());
+                if (led || System.currentTimeMillis() > deadline) {
+                    return found;
+                }
+                Thread.sleep(50); // waiting for leader election, bounded by the deadline
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.currentTimeMillis() > deadline) {
                     throw e;
                 }
                 Thread.sleep(50); // waiting out metadata propagation, bounded by the deadline
+            }
+        }
+    }
+
+    /**
+     * Waits until the leader of every partition of the new topics serves requests. A ListOffsets
+     * goes to the partition's leader and fails until that broker has taken the role; producing
+     * before then gets NOT_LEADER retries, which can leave an idempotent producer's sequence
+     * numbers out of step with the broker's.
+     */
+    private void awaitLeaders(List<String> topics) throws ExecutionException, InterruptedException, TimeoutException {
+        if (topics.isEmpty()) {
+            return;
+        }
+        Map<String, TopicDescription> described = describeOnceVisible(topics);
+        Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> request = new java.util.HashMap<>();
+        described.forEach((name, d) -> d.partitions().forEach(p -> request.put(
+                new org.apache.kafka.common.TopicPartition(name, p.partition()), org.apache.kafka.clients.admin.OffsetSpec.latest())));
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        while (true) {
+            try {
+                admin.listOffsets(request).all().get(timeoutMs, TimeUnit.MILLISECONDS);
+                return;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.RetriableException)
+                        || System.currentTimeMillis() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(50); // leader election in progress, bounded by the deadline
             }
         }
     }

@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
@@ -88,7 +87,7 @@ public final class RecordingReceiver implements AutoCloseable {
     }
 
     private final HttpServer server;
-    private final List<Received> received = new CopyOnWriteArrayList<>();
+    private final List<Received> received = new ArrayList<>(); // guarded by itself
     private final Map<String, IntFunction<Reply>> behaviours = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
 
@@ -124,11 +123,20 @@ public final class RecordingReceiver implements AutoCloseable {
     }
 
     public List<Received> received() {
-        return List.copyOf(received);
+        synchronized (received) {
+            return List.copyOf(received);
+        }
     }
 
     public List<Received> received(String path) {
-        return received.stream().filter(r -> r.path().equals("/" + path)).toList();
+        return received().stream().filter(r -> r.path().equals("/" + path)).toList();
+    }
+
+    /** Number of requests so far, without copying them. */
+    public int count() {
+        synchronized (received) {
+            return received.size();
+        }
     }
 
     /** Ids of the webhooks of every request to the path that was answered 200, in arrival order. */
@@ -145,7 +153,9 @@ public final class RecordingReceiver implements AutoCloseable {
         Reply reply = behaviours.getOrDefault(path, i -> Reply.ok()).apply(n);
         Map<String, List<String>> headers = new java.util.HashMap<>(exchange.getRequestHeaders());
         headers.put("X-Test-Answered", List.of(reply.dropConnection() ? "dropped" : Integer.toString(reply.status())));
-        received.add(new Received(path, Map.copyOf(headers), body, at));
+        synchronized (received) {
+            received.add(new Received(path, Map.copyOf(headers), body, at));
+        }
         try {
             if (!reply.delay().isZero()) {
                 Thread.sleep(reply.delay().toMillis()); // the endpoint being slow is what is under test
