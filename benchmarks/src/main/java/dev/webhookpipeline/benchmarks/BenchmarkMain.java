@@ -63,11 +63,15 @@ public final class BenchmarkMain {
             rows.add(new Row("dispatcher, batching on, " + tenants + " tenants", batched, seconds, batched / seconds,
                     String.format(Locale.ROOT, "%.2f of raw consume", batched / seconds / ceiling)));
 
+            double receiverCeiling = receiverCeiling(receiver, tenants, unbatched);
+            rows.add(new Row("receiver ceiling: same client, " + tenants + " concurrent, no Kafka", unbatched,
+                    unbatched / receiverCeiling, receiverCeiling, "1.00"));
             PipelineTopics singleTopics = prepare(kafka, client, receiver, "bench-single", tenants, false, unbatched);
             double singleCeiling = rawConsume(kafka, singleTopics, unbatched);
             double singleSeconds = dispatch(kafka, client, receiver, singleTopics, unbatched);
             rows.add(new Row("dispatcher, batching off, " + tenants + " tenants", unbatched, singleSeconds,
-                    unbatched / singleSeconds, String.format(Locale.ROOT, "%.3f of raw consume", unbatched / singleSeconds / singleCeiling)));
+                    unbatched / singleSeconds, String.format(Locale.ROOT, "%.2f of the receiver ceiling, %.3f of raw consume",
+                            unbatched / singleSeconds / receiverCeiling, unbatched / singleSeconds / singleCeiling)));
         }
         StringBuilder table = new StringBuilder("| scenario | webhooks | seconds | per second | ratio |\n|---|---:|---:|---:|---|\n");
         for (Row r : rows) {
@@ -127,6 +131,40 @@ public final class BenchmarkMain {
             }
         }
         return topics;
+    }
+
+    /**
+     * Requests per second the receiver takes from the dispatcher's own HTTP sender with the same
+     * concurrency (one request at a time per simulated tenant) and the same body, without Kafka:
+     * the ceiling for unbatched delivery.
+     */
+    static double receiverCeiling(RecordingReceiver receiver, int tenants, int requests) throws Exception {
+        String body = dev.webhookpipeline.payload.WebhookPayload.withSecret(
+                SampleRecords.outbound("ceiling", 1, EventType.RISK_LEVEL_CHANGED).getBody(), "s3cret-for-ceiling-0123456789");
+        try (var sender = new dev.webhookpipeline.dispatcher.http.WebhookSender(EndpointPolicy.localDevelopment(),
+                Duration.ofSeconds(5), Duration.ofSeconds(10), false, 256, java.time.Clock.systemUTC());
+             var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            long start = System.nanoTime();
+            List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < tenants; t++) {
+                done.add(threads.submit(() -> {
+                    for (int i = 0; i < requests / tenants; i++) {
+                        var attempt = sender.send(new dev.webhookpipeline.dispatcher.http.WebhookRequest("ceiling",
+                                receiver.url("ceiling"), "s3cret-for-ceiling-0123456789", null, false, i, i, body));
+                        if (!attempt.delivered()) {
+                            throw new IllegalStateException("receiver refused: " + attempt.error());
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (var f : done) {
+                f.get();
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            progress(String.format(Locale.ROOT, "receiver ceiling: %,d requests in %.2f s", requests, seconds));
+            return requests / seconds;
+        }
     }
 
     /** Seconds for a bare consumer to read all the outbound records (bytes, no decoding): the ceiling. */
