@@ -1,5 +1,6 @@
 package dev.webhookpipeline.dispatcher;
 
+import dev.webhookpipeline.deadletter.DeadLetterHeaders;
 import dev.webhookpipeline.dispatcher.delivery.Attempt;
 import dev.webhookpipeline.dispatcher.delivery.QueuedWebhook;
 import dev.webhookpipeline.dispatcher.delivery.TenantQueue;
@@ -254,11 +255,9 @@ public final class Dispatcher implements AutoCloseable {
         log.error("outbound record {}-{}@{} cannot be decoded ({}): moved to the dead-letter topic",
                 record.topic(), record.partition(), record.offset(), e.reason());
         ProducerRecord<byte[], byte[]> out = new ProducerRecord<>(config.topics().deadLetter().name(), null,
-                record.key() == null ? null : record.key().getBytes(java.nio.charset.StandardCharsets.UTF_8), record.value());
-        out.headers().add("dlq.reason", e.reason().name().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        out.headers().add("dlq.message", String.valueOf(e.getMessage()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        out.headers().add("dlq.source", (record.topic() + "-" + record.partition() + "@" + record.offset())
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                record.key() == null ? null : record.key().getBytes(java.nio.charset.StandardCharsets.UTF_8), record.value(),
+                DeadLetterHeaders.describe(record.headers(), e.reason().name(), e.getMessage(), record.topic(),
+                        record.partition(), record.offset(), "dispatcher"));
         deadLetters.send(out);
         deadLetters.flush(); // before the commit can pass the record
     }

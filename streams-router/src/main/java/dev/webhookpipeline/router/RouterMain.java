@@ -25,6 +25,9 @@ import picocli.CommandLine.Option;
 
 /** The router process: {@code java -jar streams-router.jar --bootstrap-servers ... --schema-registry-url ...}. */
 @Command(name = "streams-router", mixinStandardHelpOptions = true, sortOptions = false,
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:stopped cleanly", "1:could not start, or stopped on an error (the message says why)",
+            "2:invalid command line", "143:stopped by SIGTERM (after a clean shutdown)"},
         description = {
             "Routes domain events to tenants' outbound webhooks: drops what a tenant did not enable, numbers the rest"
                     + " 1, 2, 3... per tenant, exactly once (Kafka Streams, exactly_once_v2).",
@@ -35,8 +38,8 @@ import picocli.CommandLine.Option;
 public final class RouterMain implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(RouterMain.class);
-    static final int EXIT_UNREACHABLE = 2;
-    static final int EXIT_BAD_SETTINGS = 3;
+    /** Could not start: bad settings, topics of another layout, Kafka or the registry unreachable. */
+    static final int EXIT_CANNOT_START = 1;
 
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT,...", description = "Kafka brokers")
     String bootstrapServers;
@@ -74,7 +77,7 @@ public final class RouterMain implements Callable<Integer> {
             registry = settings.registryClient();
         } catch (SettingsException e) {
             System.err.println("streams-router: " + e.getMessage());
-            return EXIT_BAD_SETTINGS;
+            return EXIT_CANNOT_START;
         }
         log.info("settings: {}", settings.describe()); // secret-looking values are masked
 
@@ -82,11 +85,11 @@ public final class RouterMain implements Callable<Integer> {
             ensureTopicsAndSubjects(settings, router, registry);
         } catch (TopicMismatchException e) {
             System.err.println("streams-router: " + e.getMessage());
-            return EXIT_BAD_SETTINGS;
+            return EXIT_CANNOT_START;
         } catch (RuntimeException e) {
             System.err.println("streams-router: cannot start: " + e.getMessage());
             log.error("start-up check failed", e);
-            return EXIT_UNREACHABLE;
+            return EXIT_CANNOT_START;
         }
 
         Router running = new Router(router, registry);

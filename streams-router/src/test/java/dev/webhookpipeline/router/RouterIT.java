@@ -1,5 +1,6 @@
 package dev.webhookpipeline.router;
 
+import dev.webhookpipeline.deadletter.DeadLetterHeaders;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.webhookpipeline.schema.DomainEvent;
@@ -58,10 +59,10 @@ class RouterIT {
                 assertThat(out).extracting(r -> r.value().getWebhookId()).containsExactly(1L, 2L);
                 assertThat(dead.key()).isEqualTo("acme");
                 assertThat(dead.value()).isEqualTo(garbage);
-                assertThat(DeadLetters.header(dead.headers(), DeadLetters.REASON)).isEqualTo("BAD_MAGIC_BYTE");
-                assertThat(DeadLetters.header(dead.headers(), DeadLetters.MESSAGE)).contains("magic byte");
-                assertThat(DeadLetters.header(dead.headers(), DeadLetters.SOURCE_TOPIC)).isEqualTo(pipeline.topics.events().name());
-                assertThat(DeadLetters.header(dead.headers(), DeadLetters.SOURCE_OFFSET)).isEqualTo("1");
+                assertThat(DeadLetterHeaders.header(dead.headers(), DeadLetterHeaders.REASON)).isEqualTo("BAD_MAGIC_BYTE");
+                assertThat(DeadLetterHeaders.header(dead.headers(), DeadLetterHeaders.MESSAGE)).contains("magic byte");
+                assertThat(DeadLetterHeaders.header(dead.headers(), DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo(pipeline.topics.events().name());
+                assertThat(DeadLetterHeaders.header(dead.headers(), DeadLetterHeaders.SOURCE_OFFSET)).isEqualTo("1");
                 // Still alive (a follow-up rebalance may be in progress: both count as running).
                 assertThat(router.state().isRunningOrRebalancing()).as("state %s", router.state()).isTrue();
                 assertThat(router.counters().count(Outcome.DEAD_LETTERED)).isEqualTo(1);
@@ -118,7 +119,7 @@ class RouterIT {
                 "--state-dir", Files.createTempDirectory("router-nokafka").toString(),
                 "--config", writeProps(RouterSettings.STARTUP_TIMEOUT + "=PT3S").toString());
 
-        assertThat(result.exit).isEqualTo(RouterMain.EXIT_UNREACHABLE);
+        assertThat(result.exit).isEqualTo(RouterMain.EXIT_CANNOT_START);
         assertThat(result.err).contains("cannot start").contains("Kafka did not answer");
     }
 
@@ -131,7 +132,7 @@ class RouterIT {
         Result result = runMain("--bootstrap-servers", services.bootstrapServers(), "--schema-registry-url",
                 "http://127.0.0.1:" + closedPort, "--topic-prefix", TestServices.uniquePrefix("no-registry"));
 
-        assertThat(result.exit).isEqualTo(RouterMain.EXIT_UNREACHABLE);
+        assertThat(result.exit).isEqualTo(RouterMain.EXIT_CANNOT_START);
         assertThat(result.err).contains("cannot start").contains("unreachable");
     }
 

@@ -1,5 +1,6 @@
 package dev.webhookpipeline.router;
 
+import dev.webhookpipeline.deadletter.DeadLetterHeaders;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.webhookpipeline.payload.WebhookPayload;
@@ -116,7 +117,7 @@ class RouterTopologyTest {
     }
 
     private static String header(TestRecord<byte[], byte[]> record, String name) {
-        return DeadLetters.header(record.headers(), name);
+        return DeadLetterHeaders.header(record.headers(), name);
     }
 
     // ---- filter rules ----
@@ -303,21 +304,21 @@ class RouterTopologyTest {
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(before.getEventId(), 1L),
                         org.assertj.core.groups.Tuple.tuple(after.getEventId(), 2L));
         List<TestRecord<byte[], byte[]>> dead = deadLetters.readRecordsToList();
-        assertThat(dead).extracting(r -> header(r, DeadLetters.REASON)).containsExactly("BAD_MAGIC_BYTE", "TOO_SHORT",
+        assertThat(dead).extracting(r -> header(r, DeadLetterHeaders.REASON)).containsExactly("BAD_MAGIC_BYTE", "TOO_SHORT",
                 "UNKNOWN_SCHEMA_ID", "INVALID_CONTENT", "INVALID_CONTENT", "INVALID_CONTENT");
         assertThat(dead).extracting(TestRecord::value).containsExactly(badMagic, tooShort, unknownId, keyMismatch,
                 notObject, null);
         assertThat(dead).allSatisfy(r -> {
             assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo("acme");
-            assertThat(header(r, DeadLetters.SOURCE_TOPIC)).isEqualTo(topics.events().name());
-            assertThat(header(r, DeadLetters.SOURCE_PARTITION)).isEqualTo("0");
-            assertThat(header(r, DeadLetters.MESSAGE)).isNotBlank();
+            assertThat(header(r, DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo(topics.events().name());
+            assertThat(header(r, DeadLetterHeaders.SOURCE_PARTITION)).isEqualTo("0");
+            assertThat(header(r, DeadLetterHeaders.MESSAGE)).isNotBlank();
         });
-        assertThat(dead).extracting(r -> header(r, DeadLetters.SOURCE_OFFSET)).containsExactly("1", "2", "3", "4", "5", "6");
+        assertThat(dead).extracting(r -> header(r, DeadLetterHeaders.SOURCE_OFFSET)).containsExactly("1", "2", "3", "4", "5", "6");
         assertThat(header(dead.get(0), "trace-id")).isEqualTo("abc");
         assertThat(dead.get(0).timestamp()).isEqualTo(1_000);
-        assertThat(header(dead.get(3), DeadLetters.MESSAGE)).contains("differs from the record key");
-        assertThat(header(dead.get(4), DeadLetters.MESSAGE)).contains("JSON object");
+        assertThat(header(dead.get(3), DeadLetterHeaders.MESSAGE)).contains("differs from the record key");
+        assertThat(header(dead.get(4), DeadLetterHeaders.MESSAGE)).contains("JSON object");
         assertThat(counters.count(Outcome.DEAD_LETTERED)).isEqualTo(6);
     }
 
@@ -333,8 +334,8 @@ class RouterTopologyTest {
 
         assertThat(outbound.readValuesToList()).extracting(OutboundWebhook::getEventId).containsExactly(event.getEventId());
         List<TestRecord<byte[], byte[]>> dead = deadLetters.readRecordsToList();
-        assertThat(dead).extracting(r -> header(r, DeadLetters.REASON)).containsExactly("BAD_MAGIC_BYTE", "INVALID_CONTENT");
-        assertThat(dead).extracting(r -> header(r, DeadLetters.SOURCE_TOPIC)).containsOnly(topics.tenantConfig().name());
-        assertThat(header(dead.get(1), DeadLetters.MESSAGE)).contains("intruder").doesNotContain(foreign.getSecret());
+        assertThat(dead).extracting(r -> header(r, DeadLetterHeaders.REASON)).containsExactly("BAD_MAGIC_BYTE", "INVALID_CONTENT");
+        assertThat(dead).extracting(r -> header(r, DeadLetterHeaders.SOURCE_TOPIC)).containsOnly(topics.tenantConfig().name());
+        assertThat(header(dead.get(1), DeadLetterHeaders.MESSAGE)).contains("intruder").doesNotContain(foreign.getSecret());
     }
 }

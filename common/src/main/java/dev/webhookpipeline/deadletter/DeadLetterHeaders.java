@@ -1,0 +1,51 @@
+package dev.webhookpipeline.deadletter;
+
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+/**
+ * The headers of a dead-letter record, written the same way by every component: the input's own
+ * headers, plus why it could not be processed and where it came from. Values are UTF-8 text. The
+ * record's key and value stay the original bytes.
+ */
+public final class DeadLetterHeaders {
+    /** Reason code, e.g. an {@link dev.webhookpipeline.serde.AvroDecodeException.Reason} name. */
+    public static final String REASON = "dlq.reason";
+    /** Human-readable explanation; never holds record content such as a secret. */
+    public static final String MESSAGE = "dlq.message";
+    public static final String SOURCE_TOPIC = "dlq.source.topic";
+    public static final String SOURCE_PARTITION = "dlq.source.partition";
+    public static final String SOURCE_OFFSET = "dlq.source.offset";
+    /** Which component dead-lettered it: streams-router, dispatcher. */
+    public static final String COMPONENT = "dlq.component";
+
+    private static final int MAX_MESSAGE_CHARS = 1000;
+
+    private DeadLetterHeaders() {}
+
+    /** The original headers with the dead-letter ones added (replacing those of an earlier dead-lettering). */
+    public static Headers describe(Headers original, String reason, String message, String topic, int partition,
+                                   long offset, String component) {
+        Headers headers = new RecordHeaders(original.toArray());
+        String text = message == null ? "" : message;
+        put(headers, REASON, reason);
+        put(headers, MESSAGE, text.length() > MAX_MESSAGE_CHARS ? text.substring(0, MAX_MESSAGE_CHARS) + "..." : text);
+        put(headers, SOURCE_TOPIC, topic);
+        put(headers, SOURCE_PARTITION, Integer.toString(partition));
+        put(headers, SOURCE_OFFSET, Long.toString(offset));
+        put(headers, COMPONENT, component);
+        return headers;
+    }
+
+    private static void put(Headers headers, String name, String value) {
+        headers.remove(name);
+        headers.add(name, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Reads one of these headers back, for tests and tools; null when absent. */
+    public static String header(Headers headers, String name) {
+        var header = headers.lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+}
