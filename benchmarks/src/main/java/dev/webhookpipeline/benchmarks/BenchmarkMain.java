@@ -63,6 +63,7 @@ public final class BenchmarkMain {
             rows.add(new Row("dispatcher, batching on, " + tenants + " tenants", batched, seconds, batched / seconds,
                     String.format(Locale.ROOT, "%.2f of raw consume", batched / seconds / ceiling)));
 
+            receiverCeiling(receiver, tenants, Math.max(tenants, unbatched / 10)); // warm-up: JIT and connections
             double receiverCeiling = receiverCeiling(receiver, tenants, unbatched);
             rows.add(new Row("receiver ceiling: same client, " + tenants + " concurrent, no Kafka", unbatched,
                     unbatched / receiverCeiling, receiverCeiling, "1.00"));
