@@ -43,6 +43,7 @@ final class DispatcherTestHelper implements AutoCloseable {
     private final KafkaProducer<String, OutboundWebhook> outbound;
     private final Map<String, Long> nextIds = new HashMap<>();
     private final List<Dispatcher> dispatchers = new ArrayList<>();
+    private final java.util.Set<String> secrets = new java.util.HashSet<>();
 
     DispatcherTestHelper(TestServices services, String name) {
         this.services = services;
@@ -92,6 +93,7 @@ final class DispatcherTestHelper implements AutoCloseable {
     }
 
     WebhookConfig put(WebhookConfig config) {
+        secrets.add(config.getSecret());
         configs.send(new ProducerRecord<>(topics.tenantConfig().name(), config.getTenantId(), config));
         configs.flush();
         return config;
@@ -170,6 +172,18 @@ final class DispatcherTestHelper implements AutoCloseable {
         }
     }
 
+    /** No secret of this test's tenants may appear in any log the dispatchers wrote. */
+    void assertNoSecretLogged() throws java.io.IOException {
+        try (var logs = java.nio.file.Files.list(java.nio.file.Path.of("target", "test-logs"))) {
+            for (java.nio.file.Path log : logs.toList()) {
+                String text = java.nio.file.Files.readString(log);
+                for (String secret : secrets) {
+                    assertThat(text).as("%s must not hold a tenant secret", log).doesNotContain(secret);
+                }
+            }
+        }
+    }
+
     @Override
     public void close() throws Exception {
         for (Dispatcher d : dispatchers) {
@@ -178,5 +192,6 @@ final class DispatcherTestHelper implements AutoCloseable {
         configs.close();
         outbound.close();
         receiver.close();
+        assertNoSecretLogged();
     }
 }
