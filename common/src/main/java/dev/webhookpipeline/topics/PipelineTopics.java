@@ -3,6 +3,7 @@ package dev.webhookpipeline.topics;
 import dev.webhookpipeline.schema.DeliveryProgress;
 import dev.webhookpipeline.schema.DomainEvent;
 import dev.webhookpipeline.schema.OutboundWebhook;
+import dev.webhookpipeline.schema.TenantCommand;
 import dev.webhookpipeline.schema.WebhookConfig;
 import java.time.Duration;
 import java.util.List;
@@ -32,6 +33,7 @@ public final class PipelineTopics {
     private final TopicSpec<String, OutboundWebhook> outbound;
     private final TopicSpec<byte[], byte[]> deadLetter;
     private final TopicSpec<String, DeliveryProgress> deliveryState;
+    private final TopicSpec<String, TenantCommand> control;
 
     private PipelineTopics(Builder b) {
         this.prefix = b.prefix;
@@ -48,6 +50,8 @@ public final class PipelineTopics {
                 Optional.of(b.deadLetterRetention));
         this.deliveryState = new TopicSpec<>(b.prefix + "delivery-state", "how far delivery to each tenant has got",
                 String.class, DeliveryProgress.class, b.partitions, TopicSpec.CleanupPolicy.COMPACT, Optional.empty());
+        this.control = new TopicSpec<>(b.prefix + "control", "operators' Retry and Refresh commands per tenant",
+                String.class, TenantCommand.class, b.partitions, TopicSpec.CleanupPolicy.DELETE, Optional.of(Duration.ofDays(1)));
     }
 
     /** The production layout: {@code webhooks.*} topics, 12 partitions. */
@@ -84,8 +88,12 @@ public final class PipelineTopics {
         return deliveryState;
     }
 
+    public TopicSpec<String, TenantCommand> control() {
+        return control;
+    }
+
     public List<TopicSpec<?, ?>> all() {
-        return List.of(events, tenantConfig, outbound, deadLetter, deliveryState);
+        return List.of(events, tenantConfig, outbound, deadLetter, deliveryState, control);
     }
 
     public static final class Builder {

@@ -13,7 +13,7 @@ class PipelineTopicsTest {
         PipelineTopics topics = PipelineTopics.defaults();
         assertThat(topics.all()).extracting(TopicSpec::name)
                 .containsExactly("webhooks.events", "webhooks.tenant-config", "webhooks.outbound", "webhooks.dead-letter",
-                        "webhooks.delivery-state");
+                        "webhooks.delivery-state", "webhooks.control");
         assertThat(topics.all()).allSatisfy(t -> assertThat(t.partitions()).isEqualTo(12));
         assertThat(topics.tenantConfig().cleanupPolicy()).isEqualTo(TopicSpec.CleanupPolicy.COMPACT);
         assertThat(topics.tenantConfig().configs()).containsEntry("retention.ms", "-1");

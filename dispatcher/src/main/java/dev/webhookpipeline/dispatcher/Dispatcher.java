@@ -65,6 +65,7 @@ public final class Dispatcher implements AutoCloseable {
     private static final Duration BUSY_POLL = Duration.ofMillis(5);
     /** How often re-reads and pauses are reconsidered (they scan every tenant of a partition). */
     private static final Duration HOUSEKEEPING_EVERY = Duration.ofMillis(50);
+    private static final Duration STATUS_EVERY = Duration.ofMillis(200);
 
     /** A tenant on a partition: the unit of scheduling. */
     private record TenantRef(TopicPartition partition, String tenantId) {}
@@ -87,6 +88,9 @@ public final class Dispatcher implements AutoCloseable {
     // Poll-thread state.
     private final Map<TopicPartition, PartitionState> partitions = new HashMap<>();
     private final Set<TenantRef> dirty = new LinkedHashSet<>();
+    /** Tenants whose recorded state changed since the last publish to the delivery-state topic. */
+    private final Set<TenantRef> statusChanged = new java.util.HashSet<>();
+    private long lastStatusPublish = System.nanoTime();
     private final PriorityQueue<Timer> timers = new PriorityQueue<>((a, b) -> a.at().compareTo(b.at()));
     private final Deque<TenantRef> waitingForSlot = new ArrayDeque<>();
     private int inFlight;
@@ -96,10 +100,12 @@ public final class Dispatcher implements AutoCloseable {
     // Handed in from other threads.
     private final Queue<Completion> completions = new ConcurrentLinkedQueue<>();
     private final Queue<String> retryRequests = new ConcurrentLinkedQueue<>();
+    private final Queue<String> refreshRequests = new ConcurrentLinkedQueue<>();
     private volatile boolean running;
 
     private final Map<String, TenantStatus> statuses = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicLong deliveredWebhooks = new AtomicLong();
+    private final dev.webhookpipeline.dispatcher.metrics.DeliveryMetrics metrics;
     private final AtomicLong deliveredRequests = new AtomicLong();
     private final AtomicLong failedAttempts = new AtomicLong();
 
@@ -133,6 +139,10 @@ public final class Dispatcher implements AutoCloseable {
         this.deadLetters = new KafkaProducer<>(dlq, new ByteArraySerializer(), new ByteArraySerializer());
         this.deserializer = new AvroDeserializer<>(OutboundWebhook.class, config.registry());
         this.pollThread = new Thread(this::loop, "dispatcher-poll");
+        this.metrics = new dev.webhookpipeline.dispatcher.metrics.DeliveryMetrics(config.meterRegistry(),
+                config.maxTenantSeries());
+        // Consumer lag and the client's own metrics, for Prometheus.
+        new io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics(consumer).bindTo(config.meterRegistry());
     }
 
     /** Reads the tenant configs, then joins the group and starts delivering. */
@@ -149,6 +159,11 @@ public final class Dispatcher implements AutoCloseable {
     /** Retry now: the tenant's next attempt goes at once, ignoring its backoff. Any thread. */
     public void retryNow(String tenantId) {
         retryRequests.add(tenantId);
+    }
+
+    /** Refresh: clear the tenant's recent-failures list (the backoff is unchanged). Any thread. */
+    public void refresh(String tenantId) {
+        refreshRequests.add(tenantId);
     }
 
     /** The tenant's state on this instance after its last attempt; empty if it made none here. */
@@ -188,10 +203,13 @@ public final class Dispatcher implements AutoCloseable {
                     adjustPauses();
                 }
                 commit(false);
+                publishStatus(now);
                 progress.flush(false);
                 enqueue(consumer.poll(inFlight > 0 || !dirty.isEmpty() ? BUSY_POLL : pollTimeout(now)));
             }
             drainInFlight();
+            Instant end = clock.instant();
+            partitions.values().forEach(state -> state.tenants().keySet().forEach(t -> progress.publish(state.snapshot(t, end))));
             commit(true);
         } catch (WakeupException e) {
             // close() woke us: fall through to the shutdown below
@@ -243,10 +261,14 @@ public final class Dispatcher implements AutoCloseable {
             TenantQueue queue = state.tenant(record.key());
             TenantQueue.Offer offer = queue.offer(new QueuedWebhook(record.offset(), webhook.getWebhookId(),
                     webhook.getBody(), now, webhook.getOccurredAt()));
+            TenantRef ref = new TenantRef(tp, record.key());
             if (offer == TenantQueue.Offer.QUEUED) {
-                dirty.add(new TenantRef(tp, record.key()));
+                dirty.add(ref);
             } else {
-                state.forgetIfIdle(queue);
+                state.forgetIfIdle(queue, now);
+            }
+            if (offer != TenantQueue.Offer.ALREADY_SEEN) {
+                statusChanged.add(ref);
             }
         }
     }
@@ -274,21 +296,25 @@ public final class Dispatcher implements AutoCloseable {
             Attempt lastFailure = c.attempt().delivered() ? null : c.attempt();
             if (c.attempt().delivered()) {
                 queue.delivered(now);
-                c.state().delivered(c.ref().tenantId(), lastId);
-                progress.delivered(c.ref().tenantId(), lastId, now);
                 deliveredWebhooks.addAndGet(c.sent().size());
                 deliveredRequests.incrementAndGet();
             } else {
-                queue.failed(now, config.retrySchedule());
+                queue.failed(c.attempt().of(c.sent().get(0).webhookId(), lastId, queue.failedAttempts() + 1), now,
+                        config.retrySchedule());
                 failedAttempts.incrementAndGet();
                 log.warn("tenant {}: webhooks {}-{} failed (attempt {}: {}); next attempt at {}", c.ref().tenantId(),
                         c.sent().get(0).webhookId(), lastId, queue.failedAttempts(), c.attempt().error(),
                         queue.nextAttemptAt());
             }
-            statuses.put(c.ref().tenantId(), new TenantStatus(c.ref().tenantId(), queue.size(), queue.failedAttempts(),
-                    queue.nextAttemptAt(), queue.failingSince(), queue.lastDeliveredId(), queue.lastDeliveredAt(),
-                    lastFailure));
+            if (c.attempt().delivered()) {
+                metrics.delivered(c.ref().tenantId(), c.attempt().status(), c.sent().size(),
+                        c.sent().stream().map(QueuedWebhook::occurredAt).toList(), now);
+            } else {
+                metrics.failed(c.ref().tenantId(), c.attempt());
+            }
+            statuses.put(c.ref().tenantId(), status(queue, lastFailure));
             dirty.add(c.ref());
+            statusChanged.add(c.ref());
         }
         while (inFlight < config.maxInFlight() && !waitingForSlot.isEmpty()) {
             dirty.add(waitingForSlot.poll());
@@ -303,9 +329,52 @@ public final class Dispatcher implements AutoCloseable {
                 if (queue != null) {
                     queue.retryNow(now);
                     dirty.add(new TenantRef(state.partition(), tenant));
+                    statusChanged.add(new TenantRef(state.partition(), tenant));
                 }
             }
         }
+        while ((tenant = refreshRequests.poll()) != null) {
+            for (PartitionState state : partitions.values()) {
+                TenantQueue queue = state.existing(tenant);
+                if (queue != null) {
+                    queue.refresh();
+                    statusChanged.add(new TenantRef(state.partition(), tenant));
+                }
+            }
+        }
+    }
+
+    private TenantStatus status(TenantQueue queue, Attempt lastFailure) {
+        return new TenantStatus(queue.tenantId(), queue.size(), queue.failedAttempts(), queue.nextAttemptAt(),
+                queue.failingSince(), queue.lastDeliveredId(), queue.lastDeliveredAt(), lastFailure, queue.waiting(),
+                queue.oldestQueuedAt());
+    }
+
+    /** Writes the changed tenants' states to the delivery-state topic, at most every 200 ms. */
+    private void publishStatus(Instant now) {
+        if (statusChanged.isEmpty() || System.nanoTime() - lastStatusPublish < STATUS_EVERY.toNanos()) {
+            return;
+        }
+        lastStatusPublish = System.nanoTime();
+        for (TenantRef ref : statusChanged) {
+            PartitionState state = partitions.get(ref.partition());
+            var snapshot = state == null ? null : state.snapshot(ref.tenantId(), now);
+            if (snapshot != null) {
+                progress.publish(snapshot);
+                TenantQueue queue = state.existing(ref.tenantId());
+                TenantStatus previous = statuses.get(ref.tenantId());
+                statuses.put(ref.tenantId(), queue != null ? status(queue, previous == null ? null : previous.lastFailure())
+                        : new TenantStatus(ref.tenantId(), 0, 0, null, null, snapshot.getLastDeliveredWebhookId(),
+                                snapshot.getLastDeliveredAt(), null, 0, null));
+                metrics.watch(ref.tenantId(), statuses, m -> m.containsKey(ref.tenantId()) ? m.get(ref.tenantId()).waiting() : 0,
+                        m -> {
+                            TenantStatus s = m.get(ref.tenantId());
+                            return s == null || s.oldestUndelivered() == null ? 0
+                                    : Duration.between(s.oldestUndelivered(), clock.instant()).toMillis() / 1000.0;
+                        });
+            }
+        }
+        statusChanged.clear();
     }
 
     private void applyConfigChanges() {
@@ -344,6 +413,9 @@ public final class Dispatcher implements AutoCloseable {
         }
         WebhookConfig tenantConfig = configs.get(ref.tenantId()).orElse(null);
         boolean enabled = tenantConfig != null && tenantConfig.getEnabled();
+        if (queue.held() == enabled) {
+            statusChanged.add(ref);
+        }
         queue.hold(!enabled);
         if (!enabled) {
             return; // paused: resumes when the config changes (applyConfigChanges)
@@ -359,7 +431,7 @@ public final class Dispatcher implements AutoCloseable {
             if (wake != null && queue.scheduleWake(wake)) {
                 timers.add(new Timer(wake, ref));
             }
-            state.forgetIfIdle(queue);
+            state.forgetIfIdle(queue, now);
             return;
         }
         WebhookRequest request = request(tenantConfig, batching, webhooks);
@@ -472,7 +544,7 @@ public final class Dispatcher implements AutoCloseable {
             if (assigned.isEmpty()) {
                 return;
             }
-            Map<Integer, Map<String, Long>> delivered =
+            Map<Integer, Map<String, dev.webhookpipeline.schema.DeliveryProgress>> delivered =
                     progress.load(assigned.stream().map(TopicPartition::partition).toList());
             for (TopicPartition tp : assigned) {
                 partitions.put(tp, new PartitionState(tp, delivered.get(tp.partition()), config.tenantCapacity()));
@@ -486,6 +558,10 @@ public final class Dispatcher implements AutoCloseable {
                 return;
             }
             List<PartitionState> leaving = revoked.stream().map(partitions::remove).filter(s -> s != null).toList();
+            Instant now = clock.instant();
+            for (PartitionState state : leaving) {
+                state.tenants().keySet().forEach(t -> progress.publish(state.snapshot(t, now)));
+            }
             progress.flushAndWait(); // the new owner must see what was delivered here
             Map<TopicPartition, OffsetAndMetadata> offsets = safeOffsets(leaving);
             if (!offsets.isEmpty()) {

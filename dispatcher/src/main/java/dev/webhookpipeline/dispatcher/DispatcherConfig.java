@@ -28,7 +28,9 @@ public record DispatcherConfig(
         int partitionCapacity,
         RetrySchedule retrySchedule,
         Duration commitInterval,
-        Clock clock) {
+        Clock clock,
+        io.micrometer.core.instrument.MeterRegistry meterRegistry,
+        int maxTenantSeries) {
 
     public static final Duration MAX_BATCH_WINDOW = Duration.ofSeconds(10);
 
@@ -67,6 +69,9 @@ public record DispatcherConfig(
         private RetrySchedule retrySchedule = RetrySchedule.STANDARD;
         private Duration commitInterval = Duration.ofMillis(500);
         private Clock clock = Clock.systemUTC();
+        private io.micrometer.core.instrument.MeterRegistry meterRegistry =
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        private int maxTenantSeries = 200;
 
         private Builder(Map<String, Object> kafkaProperties, SchemaRegistryClient registry, PipelineTopics topics) {
             this.kafkaProperties = kafkaProperties;
@@ -86,12 +91,14 @@ public record DispatcherConfig(
         public Builder retrySchedule(RetrySchedule v) { this.retrySchedule = v; return this; }
         public Builder commitInterval(Duration v) { this.commitInterval = v; return this; }
         public Builder clock(Clock v) { this.clock = v; return this; }
+        public Builder meterRegistry(io.micrometer.core.instrument.MeterRegistry v) { this.meterRegistry = v; return this; }
+        public Builder maxTenantSeries(int v) { this.maxTenantSeries = v; return this; }
 
         public DispatcherConfig build() {
             return new DispatcherConfig(kafkaProperties, registry, topics,
                     groupId != null ? groupId : topics.prefix() + "dispatcher", endpointPolicy, batchWindow,
                     batchTimeout, singleTimeout, successAny2xx, maxInFlight, tenantCapacity, partitionCapacity,
-                    retrySchedule, commitInterval, clock);
+                    retrySchedule, commitInterval, clock, meterRegistry, maxTenantSeries);
         }
     }
 }

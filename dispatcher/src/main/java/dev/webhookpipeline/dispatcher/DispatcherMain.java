@@ -32,7 +32,9 @@ import picocli.CommandLine.Option;
                 + " the --config file. Dispatcher settings: pipeline.dispatcher.group-id, .batch-window (0-10s),"
                 + " .batch-timeout (5s), .single-timeout (10s), .max-in-flight (256), .success-any-2xx (false),"
                 + " .tenant-capacity (1000), .partition-capacity (20000); endpoints: pipeline.endpoints.allow-http,"
-                + " pipeline.endpoints.allow-cidrs."})
+                + " pipeline.endpoints.allow-cidrs; admin API: pipeline.admin.port (off unless set), pipeline.admin.host"
+                + " (127.0.0.1), pipeline.admin.token (required with the port; env PIPELINE_ADMIN_TOKEN);"
+                + " pipeline.metrics.max-tenant-series (200)."})
 public final class DispatcherMain implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(DispatcherMain.class);
@@ -82,7 +84,8 @@ public final class DispatcherMain implements Callable<Integer> {
             overrides.put(PREFIX + "batch-window", batchWindow);
         }
         PipelineSettings settings = PipelineSettings.load(Optional.ofNullable(configFile), System.getenv(), overrides);
-        DispatcherConfig config = config(settings);
+        var metrics = DispatcherService.metricsRegistry();
+        DispatcherConfig config = config(settings, metrics);
         log.info("starting with settings {}", settings.describe());
         Connectivity.requireKafka(settings.kafkaProperties(), Duration.ofSeconds(15));
         Connectivity.requireRegistry(settings.registryClient());
@@ -92,7 +95,8 @@ public final class DispatcherMain implements Callable<Integer> {
         }
         new SubjectInitializer(config.registry()).ensure(topics.all());
 
-        Dispatcher dispatcher = new Dispatcher(config);
+        Optional<DispatcherService.Admin> admin = admin(settings);
+        DispatcherService dispatcher = new DispatcherService(config, admin, metrics);
         CountDownLatch stopped = new CountDownLatch(1);
         java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -105,8 +109,10 @@ public final class DispatcherMain implements Callable<Integer> {
             }
             stopped.countDown();
         }, "dispatcher-shutdown"));
-        dispatcher.start();
-        log.info("dispatcher ready: group {}, topic {}", config.groupId(), topics.outbound().name());
+        dispatcher.start(admin);
+        log.info("dispatcher ready: group {}, topic {}{}", config.groupId(), topics.outbound().name(),
+                admin.isPresent() ? ", status API and metrics at http://" + admin.get().host() + ":" + dispatcher.adminPort()
+                        + "/api/tenants and /metrics" : " (admin API off: set pipeline.admin.port to enable)");
         while (dispatcher.isRunning() || stopping.get()) {
             if (stopped.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
                 return 0;
@@ -119,9 +125,25 @@ public final class DispatcherMain implements Callable<Integer> {
         return 0;
     }
 
+    /** The admin API, when {@code pipeline.admin.port} is set; it then needs {@code pipeline.admin.token}. */
+    static Optional<DispatcherService.Admin> admin(PipelineSettings settings) {
+        if (settings.get("pipeline.admin.port").isEmpty()) {
+            return Optional.empty();
+        }
+        String token = settings.require("pipeline.admin.token",
+                "the admin API needs an operator token: set PIPELINE_ADMIN_TOKEN (at least 16 characters)");
+        if (token.length() < 16) {
+            throw new dev.webhookpipeline.settings.SettingsException("pipeline.admin.token must be at least 16 characters");
+        }
+        return Optional.of(new DispatcherService.Admin(settings.get("pipeline.admin.host").orElse("127.0.0.1"),
+                settings.integer("pipeline.admin.port", 8090), token));
+    }
+
     /** The dispatcher settings these pipeline settings describe. */
-    static DispatcherConfig config(PipelineSettings settings) {
+    static DispatcherConfig config(PipelineSettings settings, io.micrometer.core.instrument.MeterRegistry metrics) {
         var builder = DispatcherConfig.builder(settings.kafkaProperties(), settings.registryClient(), settings.topics())
+                .meterRegistry(metrics)
+                .maxTenantSeries(settings.integer("pipeline.metrics.max-tenant-series", 200))
                 .endpointPolicy(EndpointPolicy.from(settings))
                 .batchWindow(settings.duration(PREFIX + "batch-window", Duration.ofSeconds(1)))
                 .batchTimeout(settings.duration(PREFIX + "batch-timeout", Duration.ofSeconds(5)))

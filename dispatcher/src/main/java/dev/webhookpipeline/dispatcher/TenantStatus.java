@@ -8,4 +8,5 @@ import java.time.Instant;
  * thread after every attempt. Holds no secret.
  */
 public record TenantStatus(String tenantId, int queued, int failedAttempts, Instant nextAttemptAt,
-                           Instant failingSince, long lastDeliveredId, Instant lastDeliveredAt, Attempt lastFailure) {}
+                           Instant failingSince, long lastDeliveredId, Instant lastDeliveredAt, Attempt lastFailure,
+                           long waiting, Instant oldestUndelivered) {}

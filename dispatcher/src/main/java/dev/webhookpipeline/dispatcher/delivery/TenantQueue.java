@@ -29,6 +29,10 @@ public final class TenantQueue {
     private final Deque<QueuedWebhook> queue = new ArrayDeque<>();
     /** Highest webhook id queued or delivered: records at or below it are skipped. */
     private long lastSeenId;
+    /** Highest webhook id read for the tenant, queued or not: minus lastDeliveredId = webhooks waiting. */
+    private long highestKnownId;
+    /** The most recent failed attempts still waiting, newest first; cleared by a success or {@link #refresh()}. */
+    private final Deque<Attempt> recentFailures = new ArrayDeque<>();
     private long lastDeliveredId;
     private Instant lastDeliveredAt;
     /** Offset of the first webhook let go for lack of room; -1 when none. */
@@ -50,6 +54,22 @@ public final class TenantQueue {
         this.capacity = capacity;
         this.lastSeenId = lastDeliveredId;
         this.lastDeliveredId = lastDeliveredId;
+        this.highestKnownId = lastDeliveredId;
+    }
+
+    public static final int RECENT_FAILURES = 10;
+
+    /**
+     * Restores a failure state recorded by the previous owner of the partition, so a restart or
+     * rebalance does not reset the tenant's backoff.
+     */
+    public void restore(Instant lastDeliveredAt, int failedAttempts, Instant failingSince, Instant nextAttemptAt,
+                        List<Attempt> failures) {
+        this.lastDeliveredAt = lastDeliveredAt;
+        this.failedAttempts = failedAttempts;
+        this.failingSince = failedAttempts > 0 ? failingSince : null;
+        this.nextAttemptAt = failedAttempts > 0 ? nextAttemptAt : null;
+        failures.stream().limit(RECENT_FAILURES).forEach(recentFailures::addLast);
     }
 
     public String tenantId() {
@@ -61,6 +81,7 @@ public final class TenantQueue {
 
     /** Takes the next record of the tenant's partition, in offset order. */
     public Offer offer(QueuedWebhook webhook) {
+        highestKnownId = Math.max(highestKnownId, webhook.webhookId());
         if (webhook.webhookId() <= lastSeenId) {
             return Offer.ALREADY_SEEN; // delivered before a restart, or re-read after an overflow
         }
@@ -154,13 +175,18 @@ public final class TenantQueue {
         }
         lastDeliveredAt = at;
         inFlight = 0;
+        recentFailures.clear(); // nothing of theirs is waiting any more
         failedAttempts = 0;
         nextAttemptAt = null;
         failingSince = null;
     }
 
     /** The request in flight failed: back off, and keep only the failed attempt's webhooks. */
-    public void failed(Instant at, RetrySchedule schedule) {
+    public void failed(Attempt attempt, Instant at, RetrySchedule schedule) {
+        recentFailures.addFirst(attempt);
+        while (recentFailures.size() > RECENT_FAILURES) {
+            recentFailures.removeLast();
+        }
         int attempted = inFlight;
         inFlight = 0;
         failedAttempts++;
@@ -174,6 +200,59 @@ public final class TenantQueue {
     /** The request in flight will never complete here (partition revoked): forget it was sent. */
     public void abandonInFlight() {
         inFlight = 0;
+    }
+
+    /** Refresh: forget the recent failures shown in the status (the backoff itself is unchanged). */
+    public void refresh() {
+        recentFailures.clear();
+    }
+
+    public List<Attempt> recentFailures() {
+        return List.copyOf(recentFailures);
+    }
+
+    public long highestKnownId() {
+        return highestKnownId;
+    }
+
+    /** Webhooks read for the tenant and not yet answered 200. */
+    public long waiting() {
+        return Math.max(0, highestKnownId - lastDeliveredId);
+    }
+
+    /** When the oldest webhook still queued here was queued; null when none is. */
+    public Instant oldestQueuedAt() {
+        return queue.isEmpty() ? null : queue.peekFirst().occurredAt();
+    }
+
+    /** The tenant's state as recorded on the delivery-state topic. Holds no secret. */
+    public dev.webhookpipeline.schema.DeliveryProgress toProgress(Instant now) {
+        return dev.webhookpipeline.schema.DeliveryProgress.newBuilder()
+                .setTenantId(tenantId)
+                .setLastDeliveredWebhookId(lastDeliveredId)
+                .setLastDeliveredAt(lastDeliveredAt)
+                .setHighestKnownWebhookId(highestKnownId)
+                .setFailedAttempts(failedAttempts)
+                .setFailingSince(failingSince)
+                .setNextAttemptAt(nextAttemptAt)
+                .setHeld(held)
+                .setRecentFailures(recentFailures.stream().map(a -> dev.webhookpipeline.schema.FailedAttempt.newBuilder()
+                        .setAt(a.at()).setFirstWebhookId(a.firstWebhookId()).setLastWebhookId(a.lastWebhookId())
+                        .setAttempt(a.attemptNumber()).setStatus(a.status())
+                        .setError(a.error() == null ? "" : a.error()).build()).toList())
+                .setUpdatedAt(now)
+                .build();
+    }
+
+    /** A queue for a tenant whose last recorded state is {@code progress} (from the previous owner). */
+    public static TenantQueue from(dev.webhookpipeline.schema.DeliveryProgress progress, int capacity) {
+        TenantQueue queue = new TenantQueue(progress.getTenantId(), progress.getLastDeliveredWebhookId(), capacity);
+        queue.highestKnownId = Math.max(queue.highestKnownId, progress.getHighestKnownWebhookId());
+        queue.restore(progress.getLastDeliveredAt(), progress.getFailedAttempts(), progress.getFailingSince(),
+                progress.getNextAttemptAt(), progress.getRecentFailures().stream()
+                        .map(f -> new Attempt(false, f.getStatus(), f.getError(), f.getAt(), 0, f.getFirstWebhookId(),
+                                f.getLastWebhookId(), f.getAttempt())).toList());
+        return queue;
     }
 
     /** Retry now: ignore the backoff (the failure count stays, for the schedule that follows). */

@@ -5,7 +5,6 @@ import dev.webhookpipeline.schema.DeliveryProgress;
 import dev.webhookpipeline.serde.AvroDeserializer;
 import dev.webhookpipeline.serde.AvroSerializer;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,10 +22,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Each tenant's delivery progress (last webhook id answered 200) on the compacted, co-partitioned
- * delivery-state topic. The commit of an outbound partition can only move up to its slowest
- * tenant, so after a restart or rebalance the new owner re-reads records that faster tenants
- * already got; this store lets it skip them instead of sending them twice.
+ * Each tenant's delivery state (last webhook id answered 200, backoff, recent failures) on the
+ * compacted, co-partitioned delivery-state topic. The commit of an outbound partition can only
+ * move up to its slowest tenant, so after a restart or rebalance the new owner re-reads records
+ * that faster tenants already got; this store lets it skip them instead of sending them twice, and
+ * keeps a failing tenant's backoff where it was. The status API reads the same topic.
  *
  * <p>Writes are coalesced (the latest id per tenant) and flushed by the poll loop every
  * {@link #flushEvery}: a crash in between only means those webhooks are sent again, with the same
@@ -59,9 +59,9 @@ public final class DeliveryProgressStore implements AutoCloseable {
         this.producer = new KafkaProducer<>(props, new StringSerializer(), new AvroSerializer<>(registry, true));
     }
 
-    /** Notes that the tenant got everything up to {@code webhookId}; written on the next flush. */
-    public void delivered(String tenantId, long webhookId, Instant at) {
-        pending.put(tenantId, new DeliveryProgress(tenantId, webhookId, at));
+    /** Records the tenant's new state; written (the latest per tenant) on the next flush. */
+    public void publish(DeliveryProgress progress) {
+        pending.put(progress.getTenantId(), progress);
     }
 
     /** Sends what changed since the last flush, if {@link #flushEvery} has passed (or {@code force}). */
@@ -87,13 +87,13 @@ public final class DeliveryProgressStore implements AutoCloseable {
         producer.flush();
     }
 
-    /** Last delivered webhook id of every tenant on these partition numbers, read to the end of the topic. */
-    public Map<Integer, Map<String, Long>> load(java.util.Collection<Integer> partitions) {
+    /** The recorded state of every tenant on these partition numbers, read to the end of the topic. */
+    public Map<Integer, Map<String, DeliveryProgress>> load(java.util.Collection<Integer> partitions) {
         Map<String, Object> props = new HashMap<>(kafkaProperties);
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "dispatcher-progress-loader");
-        Map<Integer, Map<String, Long>> delivered = new HashMap<>();
+        Map<Integer, Map<String, DeliveryProgress>> delivered = new HashMap<>();
         List<TopicPartition> tps = partitions.stream().map(p -> new TopicPartition(topic, p)).toList();
         tps.forEach(tp -> delivered.put(tp.partition(), new HashMap<>()));
         if (tps.isEmpty()) {
@@ -110,11 +110,11 @@ public final class DeliveryProgressStore implements AutoCloseable {
                     throw new IllegalStateException("could not read " + topic + " to its end within 60 s");
                 }
                 for (ConsumerRecord<String, DeliveryProgress> record : consumer.poll(Duration.ofMillis(100))) {
-                    Map<String, Long> ids = delivered.get(record.partition());
+                    Map<String, DeliveryProgress> states = delivered.get(record.partition());
                     if (record.value() == null) {
-                        ids.remove(record.key());
+                        states.remove(record.key());
                     } else {
-                        ids.merge(record.key(), record.value().getLastDeliveredWebhookId(), Math::max);
+                        states.put(record.key(), record.value()); // compacted: the latest is the truth
                     }
                 }
             }

@@ -1,6 +1,8 @@
 package dev.webhookpipeline.dispatcher.kafka;
 
 import dev.webhookpipeline.dispatcher.delivery.TenantQueue;
+import dev.webhookpipeline.schema.DeliveryProgress;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
@@ -16,17 +18,20 @@ public final class PartitionState {
 
     private final TopicPartition partition;
     private final int tenantCapacity;
-    /** Last delivered id per tenant, loaded from the delivery-state topic, updated on each 200. */
-    private final Map<String, Long> deliveredIds;
+    /**
+     * Last recorded state of tenants without a queue here: loaded from the delivery-state topic,
+     * and updated when a tenant's queue goes idle and is dropped.
+     */
+    private final Map<String, DeliveryProgress> recorded;
     private final Map<String, TenantQueue> tenants = new HashMap<>();
     private long committed = -1;
     /** Next offset to read, as far as this state has seen; -1 until the first record. */
     private long position = -1;
     private boolean paused;
 
-    public PartitionState(TopicPartition partition, Map<String, Long> deliveredIds, int tenantCapacity) {
+    public PartitionState(TopicPartition partition, Map<String, DeliveryProgress> recorded, int tenantCapacity) {
         this.partition = partition;
-        this.deliveredIds = new HashMap<>(deliveredIds);
+        this.recorded = new HashMap<>(recorded);
         this.tenantCapacity = tenantCapacity;
     }
 
@@ -34,10 +39,18 @@ public final class PartitionState {
         return partition;
     }
 
-    /** The tenant's queue, created on first use with its delivered id. */
+    /** The tenant's queue, created on first use from its recorded state (delivered id, backoff). */
     public TenantQueue tenant(String tenantId) {
-        return tenants.computeIfAbsent(tenantId,
-                id -> new TenantQueue(id, deliveredIds.getOrDefault(id, 0L), tenantCapacity));
+        return tenants.computeIfAbsent(tenantId, id -> {
+            DeliveryProgress progress = recorded.remove(id);
+            return progress == null ? new TenantQueue(id, 0, tenantCapacity) : TenantQueue.from(progress, tenantCapacity);
+        });
+    }
+
+    /** The tenant's current state, to publish; null when this partition knows nothing of it. */
+    public DeliveryProgress snapshot(String tenantId, Instant now) {
+        TenantQueue queue = tenants.get(tenantId);
+        return queue != null ? queue.toProgress(now) : recorded.get(tenantId);
     }
 
     public TenantQueue existing(String tenantId) {
@@ -48,13 +61,10 @@ public final class PartitionState {
         return tenants;
     }
 
-    public void delivered(String tenantId, long webhookId) {
-        deliveredIds.merge(tenantId, webhookId, Math::max);
-    }
-
-    /** Drops the state of a tenant with nothing left to do (its delivered id is kept). */
-    public void forgetIfIdle(TenantQueue queue) {
-        if (queue.idle()) {
+    /** Drops the queue of a tenant with nothing left to do, keeping its recorded state. */
+    public void forgetIfIdle(TenantQueue queue, Instant now) {
+        if (queue.idle() && !queue.held()) {
+            recorded.put(queue.tenantId(), queue.toProgress(now));
             tenants.remove(queue.tenantId());
         }
     }

@@ -12,6 +12,7 @@ class TenantQueueTest {
 
     static final Instant T0 = Instant.parse("2026-11-25T00:00:00Z");
     static final Duration WINDOW = Duration.ofSeconds(2);
+    static final Attempt HTTP_500 = Attempt.failed(500, "HTTP 500", T0, 3);
 
     static QueuedWebhook webhook(long id, Instant queuedAt) {
         return new QueuedWebhook(1000 + id, id, "{\"id\":" + id + "}", queuedAt, queuedAt);
@@ -69,7 +70,7 @@ class TenantQueueTest {
             queue.offer(webhook(i, T0.plusSeconds(3)));
         }
         Instant failedAt = T0.plusSeconds(3);
-        queue.failed(failedAt, RetrySchedule.STANDARD);
+        queue.failed(HTTP_500, failedAt, RetrySchedule.STANDARD);
         assertThat(queue.failing()).isTrue();
         assertThat(queue.nextAttemptAt()).isEqualTo(failedAt.plusSeconds(30));
         assertThat(queue.nextRequest(failedAt.plusSeconds(29), true, WINDOW)).isEmpty();
@@ -78,7 +79,7 @@ class TenantQueueTest {
         assertThat(queue.overflowFrom()).isEqualTo(1031);
         List<QueuedWebhook> retry = queue.nextRequest(failedAt.plusSeconds(30), true, WINDOW);
         assertThat(ids(retry)).startsWith(1L).endsWith(30L);
-        queue.failed(failedAt.plusSeconds(30), RetrySchedule.STANDARD);
+        queue.failed(HTTP_500, failedAt.plusSeconds(30), RetrySchedule.STANDARD);
         assertThat(queue.nextAttemptAt()).isEqualTo(failedAt.plusSeconds(90)); // second failure: 60 s
     }
 
@@ -86,7 +87,7 @@ class TenantQueueTest {
     void whileFailingTheQueueHoldsOneBatchAndRemembersWhereToReReadFrom() {
         TenantQueue queue = queueWith(1, T0);
         queue.nextRequest(T0, false, WINDOW);
-        queue.failed(T0, RetrySchedule.STANDARD);
+        queue.failed(HTTP_500, T0, RetrySchedule.STANDARD);
         for (int i = 2; i <= 500; i++) {
             queue.offer(webhook(i, T0));
         }
@@ -114,7 +115,7 @@ class TenantQueueTest {
         TenantQueue queue = queueWith(1, T0);
         for (int attempt = 1; attempt <= 12; attempt++) {
             queue.nextRequest(queue.nextAttemptAt() == null ? T0 : queue.nextAttemptAt(), false, WINDOW);
-            queue.failed(queue.nextAttemptAt() == null ? T0 : queue.nextAttemptAt(), RetrySchedule.STANDARD);
+            queue.failed(HTTP_500, queue.nextAttemptAt() == null ? T0 : queue.nextAttemptAt(), RetrySchedule.STANDARD);
         }
         Instant twelfth = queue.nextAttemptAt().minus(Duration.ofHours(17).plusMinutes(4));
         assertThat(queue.failedAttempts()).isEqualTo(12);
@@ -123,8 +124,32 @@ class TenantQueueTest {
         assertThat(queue.nextRequest(now, false, WINDOW)).isEmpty();
         queue.retryNow(now);
         assertThat(queue.nextRequest(now, false, WINDOW)).hasSize(1);
-        queue.failed(now, RetrySchedule.STANDARD);
+        queue.failed(HTTP_500, now, RetrySchedule.STANDARD);
         assertThat(queue.nextAttemptAt()).isEqualTo(now.plus(Duration.ofDays(1)));
+    }
+
+    @Test
+    void recentFailuresKeepTheTenNewestUntilASuccessOrARefresh() {
+        TenantQueue queue = queueWith(3, T0);
+        Instant at = T0;
+        for (int attempt = 1; attempt <= 12; attempt++) {
+            queue.nextRequest(at, false, WINDOW);
+            queue.failed(Attempt.failed(500 + attempt, "HTTP " + (500 + attempt), at, 1).of(1, 1, attempt), at,
+                    RetrySchedule.STANDARD);
+            at = queue.nextAttemptAt();
+        }
+        assertThat(queue.recentFailures()).hasSize(10).first().extracting(Attempt::attemptNumber).isEqualTo(12);
+        assertThat(queue.waiting()).isEqualTo(3);
+        queue.refresh();
+        assertThat(queue.recentFailures()).isEmpty();
+        assertThat(queue.failedAttempts()).isEqualTo(12); // refresh does not touch the backoff
+        queue.nextRequest(at, false, WINDOW);
+        queue.failed(HTTP_500, at, RetrySchedule.STANDARD);
+        queue.retryNow(at);
+        queue.nextRequest(at, false, WINDOW);
+        queue.delivered(at);
+        assertThat(queue.recentFailures()).isEmpty();
+        assertThat(queue.waiting()).isEqualTo(2);
     }
 
     @Test

@@ -1,0 +1,100 @@
+package dev.webhookpipeline.dispatcher.admin;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.webhookpipeline.dispatcher.status.ControlChannel;
+import dev.webhookpipeline.dispatcher.status.StatusView;
+import dev.webhookpipeline.dispatcher.status.TenantQueueStatus;
+import dev.webhookpipeline.schema.TenantCommandType;
+import dev.webhookpipeline.tenant.WebhookConfigRules;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Map;
+
+/**
+ * The operators' HTTP API (and metrics) of a dispatcher instance. Every endpoint requires
+ * {@code Authorization: Bearer <operator token>}; a missing or wrong token gets 401 and no data.
+ * Status comes from the delivery-state topic, so any instance answers for every tenant; Retry and
+ * Refresh go through the control topic to the instance that owns the tenant.
+ *
+ * <pre>
+ * GET  /api/tenants                   all tenants, stalled first, then by backlog
+ * GET  /api/tenants/{tenant}          one tenant
+ * POST /api/tenants/{tenant}/retry    send the head now, ignoring the backoff
+ * POST /api/tenants/{tenant}/refresh  clear the recent-failures list
+ * GET  /metrics                       Prometheus
+ * </pre>
+ */
+public final class AdminServer implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+
+    private final Javalin app;
+
+    public AdminServer(String operatorToken, StatusView status, ControlChannel control, PrometheusMeterRegistry metrics) {
+        if (operatorToken == null || operatorToken.length() < 16) {
+            throw new IllegalArgumentException("the admin API needs an operator token of at least 16 characters:"
+                    + " set pipeline.admin.token (env PIPELINE_ADMIN_TOKEN)");
+        }
+        byte[] expected = ("Bearer " + operatorToken).getBytes(StandardCharsets.UTF_8);
+        this.app = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.startup.showOldJavalinVersionWarning = false;
+            config.routes.before(ctx -> {
+                String given = ctx.header("Authorization");
+                if (given == null || !MessageDigest.isEqual(expected, given.getBytes(StandardCharsets.UTF_8))) {
+                    ctx.header("WWW-Authenticate", "Bearer");
+                    ctx.status(401).contentType("application/json").result("{\"error\":\"operator token required\"}");
+                    ctx.skipRemainingHandlers();
+                }
+            });
+            config.routes.get("/api/tenants", ctx -> json(ctx, status.all().stream().map(TenantQueueStatus::of)
+                    .sorted(TenantQueueStatus.OPERATOR_ORDER).toList()));
+            config.routes.get("/api/tenants/{tenant}", ctx -> status.get(ctx.pathParam("tenant")).ifPresentOrElse(
+                    p -> json(ctx, TenantQueueStatus.of(p)),
+                    () -> ctx.status(404).contentType("application/json").result("{\"error\":\"unknown tenant\"}")));
+            config.routes.post("/api/tenants/{tenant}/retry", ctx -> command(ctx, control, TenantCommandType.RETRY));
+            config.routes.post("/api/tenants/{tenant}/refresh", ctx -> command(ctx, control, TenantCommandType.REFRESH));
+            config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape()));
+        });
+    }
+
+    private static void command(Context ctx, ControlChannel control, TenantCommandType command) {
+        String tenant = ctx.pathParam("tenant");
+        if (WebhookConfigRules.tenantIdProblem(tenant).isPresent()) {
+            ctx.status(400).contentType("application/json").result("{\"error\":\"not a tenant id\"}");
+            return;
+        }
+        control.send(tenant, command);
+        ctx.status(202);
+        json(ctx, Map.of("tenant", tenant, "command", command.name()));
+    }
+
+    private static void json(Context ctx, Object body) {
+        try {
+            ctx.contentType("application/json").result(JSON.writeValueAsString(body));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Starts listening; port 0 picks a free one. */
+    public AdminServer start(String host, int port) {
+        app.start(host, port);
+        return this;
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+}
