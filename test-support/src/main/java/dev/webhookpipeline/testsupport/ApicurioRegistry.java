@@ -33,41 +33,61 @@ public final class ApicurioRegistry implements AutoCloseable {
         this.log = log;
     }
 
-    /** Starts the registry and waits until its Confluent API answers. */
+    /** Starts the registry on ephemeral ports and waits until its Confluent API answers. */
     public static ApicurioRegistry start() {
+        IOException lastFailure = null;
+        for (int attempt = 1; attempt <= 3; attempt++) { // a probed port can be taken before the registry binds it
+            int port = freePort();
+            Path log = Path.of("target", "test-services", "apicurio-" + port + ".log").toAbsolutePath();
+            try {
+                return launch(port, freePort(), log, List.of());
+            } catch (IOException e) {
+                lastFailure = e;
+            }
+        }
+        throw new IllegalStateException("could not start Apicurio Registry: " + lastFailure.getMessage(), lastFailure);
+    }
+
+    /**
+     * Starts the registry on the given ports (the local launcher's fixed, configurable ports), with extra JVM
+     * options such as {@code -Dapicurio.datasource.url=...}, and waits until its Confluent API answers.
+     *
+     * @throws IllegalStateException if it does not become ready; the message names the log
+     */
+    public static ApicurioRegistry start(int port, int managementPort, Path log, List<String> jvmOptions) {
+        try {
+            return launch(port, managementPort, log.toAbsolutePath(), jvmOptions);
+        } catch (IOException e) {
+            throw new IllegalStateException("could not start Apicurio Registry on port " + port + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static ApicurioRegistry launch(int port, int managementPort, Path log, List<String> jvmOptions)
+            throws IOException {
         Path home = unpackedDistribution();
         Path java = Path.of(ProcessHandle.current().info().command().orElse("java"));
         if (Runtime.version().feature() < 21) {
             throw new IllegalStateException("Apicurio Registry needs Java 21+, the tests run on " + Runtime.version()
                     + ": set JAVA_HOME to a JDK 21+ (e.g. /usr/lib/jvm/temurin-25-jdk-amd64)");
         }
-        IOException lastFailure = null;
-        for (int attempt = 1; attempt <= 3; attempt++) { // a probed port can be taken before the registry binds it
-            int port = freePort();
-            int managementPort = freePort();
-            Path log = Path.of("target", "test-services", "apicurio-" + port + ".log").toAbsolutePath();
-            try {
-                Files.createDirectories(log.getParent());
-                Process process = new ProcessBuilder(List.of(java.toString(), "-Xmx256m", "-XX:+UseSerialGC",
-                        "-XX:TieredStopAtLevel=1",
-                        "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + port,
-                        "-Dquarkus.management.host=127.0.0.1", "-Dquarkus.management.port=" + managementPort,
-                        "-jar", home.resolve("quarkus-run.jar").toString()))
-                        .directory(home.toFile())
-                        .redirectErrorStream(true)
-                        .redirectOutput(log.toFile())
-                        .start();
-                ApicurioRegistry registry = new ApicurioRegistry(process, port, log);
-                if (registry.awaitReady()) {
-                    return registry;
-                }
-                registry.close();
-                lastFailure = new IOException("registry did not become ready within " + READY_TIMEOUT + "; see " + log);
-            } catch (IOException e) {
-                lastFailure = e;
-            }
+        Files.createDirectories(log.getParent());
+        List<String> command = new java.util.ArrayList<>(List.of(java.toString(), "-Xmx256m", "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + port,
+                "-Dquarkus.management.host=127.0.0.1", "-Dquarkus.management.port=" + managementPort));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", home.resolve("quarkus-run.jar").toString()));
+        Process process = new ProcessBuilder(command)
+                .directory(home.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        ApicurioRegistry registry = new ApicurioRegistry(process, port, log);
+        if (registry.awaitReady()) {
+            return registry;
         }
-        throw new IllegalStateException("could not start Apicurio Registry: " + lastFailure.getMessage(), lastFailure);
+        registry.close();
+        throw new IOException("registry did not become ready within " + READY_TIMEOUT + "; see " + log);
     }
 
     /** Confluent-compatible base URL, the value of {@code schema.registry.url}. */
@@ -77,6 +97,10 @@ public final class ApicurioRegistry implements AutoCloseable {
 
     public Path logFile() {
         return log;
+    }
+
+    public long pid() {
+        return process.pid();
     }
 
     private boolean awaitReady() {

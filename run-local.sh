@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Runs the whole pipeline on this machine: ./run-local.sh [demo] [options]   (./run-local.sh --help)
+# Builds what it needs with Maven when the launcher is missing or older than the sources, then runs
+# the launcher (Kafka, schema registry, topics, router, dispatcher). Ctrl-C stops everything in order.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+# JDK 21+ (the registry needs it); the machine's default java may be older.
+java_feature() { "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p'; }
+if [ -z "${JAVA_HOME:-}" ] || [ "$(java_feature "$JAVA_HOME/bin/java")" -lt 21 ] 2>/dev/null; then
+  for jdk in /usr/lib/jvm/*; do
+    if [ -x "$jdk/bin/javac" ] && [ "$(java_feature "$jdk/bin/java")" -ge 21 ] 2>/dev/null; then
+      export JAVA_HOME="$jdk"; break
+    fi
+  done
+fi
+[ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ] || {
+  echo "run-local: no JDK 21+ found: install one and set JAVA_HOME to it" >&2; exit 1; }
+export PATH="$JAVA_HOME/bin:$PATH"
+
+jar=launcher/target/launcher.jar
+stale() {
+  [ ! -f "$jar" ] || [ ! -f producer/target/webhookctl.jar ] && return 0
+  # Any pom or main source newer than the jar means a rebuild.
+  [ -n "$(find . -path ./data -prune -o \( -name pom.xml -o -path '*/src/main/*' \) -type f -newer "$jar" -print -quit)" ]
+}
+if stale; then
+  echo "building the pipeline (mvn package -DskipTests)..." >&2
+  start=$(date +%s)
+  mvn -q -B package -DskipTests -pl launcher -am >&2 || {
+    echo "run-local: the build failed (see above); fix it, or run 'mvn -B package -DskipTests' to see the details" >&2; exit 1; }
+  echo "built in $(( $(date +%s) - start )) s" >&2
+fi
+
+# The launcher runs in the background of this script so that Ctrl-C reaches only this script (a
+# background job ignores the terminal's SIGINT), which then asks the launcher to stop: the launcher
+# stops its services one by one, dispatcher first and Kafka last. Otherwise Ctrl-C would hit every
+# process at once and Kafka could go before the dispatcher has committed.
+java -Xmx192m -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED -jar "$jar" "$@" &
+launcher=$!
+trap 'kill -TERM "$launcher" 2>/dev/null || true' INT TERM HUP
+status=0
+wait "$launcher" || status=$?
+# After a trapped signal, wait once more for the launcher's orderly shutdown to finish.
+while kill -0 "$launcher" 2>/dev/null; do wait "$launcher" || status=$?; done
+exit "$status"
