@@ -21,7 +21,12 @@ import java.util.Map;
  * Status comes from the delivery-state topic, so any instance answers for every tenant; Retry and
  * Refresh go through the control topic to the instance that owns the tenant.
  *
+ * <p>The web page ({@code GET /}) uses the same API from the browser: {@code /login} takes the
+ * token once and sets an HttpOnly, SameSite=Strict session cookie derived from it (not the token
+ * itself), which the API accepts in place of the header.
+ *
  * <pre>
+ * GET  /                              the status page
  * GET  /api/tenants                   all tenants, stalled first, then by backlog
  * GET  /api/tenants/{tenant}          one tenant
  * POST /api/tenants/{tenant}/retry    send the head now, ignoring the backoff
@@ -42,17 +47,43 @@ public final class AdminServer implements AutoCloseable {
                     + " set pipeline.admin.token (env PIPELINE_ADMIN_TOKEN)");
         }
         byte[] expected = ("Bearer " + operatorToken).getBytes(StandardCharsets.UTF_8);
+        String session = sessionValue(operatorToken);
+        String indexPage = resource("admin/index.html");
+        String loginPage = resource("admin/login.html");
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
             config.routes.before(ctx -> {
-                String given = ctx.header("Authorization");
-                if (given == null || !MessageDigest.isEqual(expected, given.getBytes(StandardCharsets.UTF_8))) {
+                if (ctx.path().equals("/login")) {
+                    return;
+                }
+                String header = ctx.header("Authorization");
+                String cookie = ctx.cookie(COOKIE);
+                boolean ok = (header != null && MessageDigest.isEqual(expected, header.getBytes(StandardCharsets.UTF_8)))
+                        || (cookie != null && MessageDigest.isEqual(session.getBytes(StandardCharsets.UTF_8),
+                                cookie.getBytes(StandardCharsets.UTF_8)));
+                if (!ok) {
                     ctx.header("WWW-Authenticate", "Bearer");
-                    ctx.status(401).contentType("application/json").result("{\"error\":\"operator token required\"}");
+                    if (ctx.path().equals("/")) {
+                        ctx.status(401).html(loginPage); // a browser gets the sign-in form, and no data
+                    } else {
+                        ctx.status(401).contentType("application/json").result("{\"error\":\"operator token required\"}");
+                    }
                     ctx.skipRemainingHandlers();
                 }
             });
+            config.routes.get("/login", ctx -> ctx.html(loginPage));
+            config.routes.post("/login", ctx -> {
+                String token = ctx.formParam("token");
+                if (token != null && MessageDigest.isEqual(operatorToken.getBytes(StandardCharsets.UTF_8),
+                        token.getBytes(StandardCharsets.UTF_8))) {
+                    ctx.header("Set-Cookie", COOKIE + "=" + session + "; Path=/; HttpOnly; SameSite=Strict");
+                    ctx.redirect("/", io.javalin.http.HttpStatus.SEE_OTHER);
+                } else {
+                    ctx.status(401).html(loginPage);
+                }
+            });
+            config.routes.get("/", ctx -> ctx.html(indexPage));
             config.routes.get("/api/tenants", ctx -> json(ctx, status.all().stream().map(TenantQueueStatus::of)
                     .sorted(TenantQueueStatus.OPERATOR_ORDER).toList()));
             config.routes.get("/api/tenants/{tenant}", ctx -> status.get(ctx.pathParam("tenant")).ifPresentOrElse(
@@ -62,6 +93,31 @@ public final class AdminServer implements AutoCloseable {
             config.routes.post("/api/tenants/{tenant}/refresh", ctx -> command(ctx, control, TenantCommandType.REFRESH));
             config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape()));
         });
+    }
+
+    static final String COOKIE = "operator_session";
+
+    /** What the session cookie holds: an HMAC of a fixed label under the token, so the token is not in the cookie. */
+    static String sessionValue(String token) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(token.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return java.util.Base64.getUrlEncoder().withoutPadding()
+                    .encodeToString(mac.doFinal("operator-session".getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String resource(String name) {
+        try (var in = AdminServer.class.getClassLoader().getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static void command(Context ctx, ControlChannel control, TenantCommandType command) {
