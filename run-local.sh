@@ -27,7 +27,7 @@ stale() {
 if stale; then
   echo "building the pipeline (mvn package -DskipTests)..." >&2
   start=$(date +%s)
-  mvn -q -B package -DskipTests -pl launcher -am >&2 || {
+  mvn -q -B -Dstyle.color=never package -DskipTests -pl launcher -am >&2 || {
     echo "run-local: the build failed (see above); fix it, or run 'mvn -B package -DskipTests' to see the details" >&2; exit 1; }
   echo "built in $(( $(date +%s) - start )) s" >&2
 fi

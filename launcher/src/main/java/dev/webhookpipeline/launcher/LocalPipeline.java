@@ -169,9 +169,17 @@ public final class LocalPipeline implements Callable<Integer> {
 
             List<String> connection = List.of("--bootstrap-servers", bootstrap, "--schema-registry-url", registry.url());
             t = System.nanoTime();
+            // Logs are appended across runs: readiness counts only what this run wrote.
+            long routerLogStart = sizeOf(logs.resolve("router.log"));
+            long dispatcherLogStart = sizeOf(logs.resolve("dispatcher.log"));
+            Path routerConfig = data.resolve("router.properties");
+            // Kafka Streams does not leave its group on close, so a restarted router waits for the old
+            // member's session to expire (45 s by default); a short session keeps local restarts quick.
+            Files.writeString(routerConfig, "# Written by the local launcher at each start.\nsession.timeout.ms=10000\n");
             JavaProcess router = service("dev.webhookpipeline.router.RouterMain", logs.resolve("router.log"))
                     .args(connection.toArray(String[]::new))
-                    .args("--state-dir", data.resolve("router-state").toString()).start();
+                    .args("--state-dir", data.resolve("router-state").toString(), "--config", routerConfig.toString())
+                    .start();
             children.add("router", handle(router), router.log());
             JavaProcess dispatcher = service("dev.webhookpipeline.dispatcher.DispatcherMain", logs.resolve("dispatcher.log"))
                     .args(connection.toArray(String[]::new))
@@ -179,8 +187,8 @@ public final class LocalPipeline implements Callable<Integer> {
                     .args("-X", "pipeline.endpoints.allow-http=true", "-X", "pipeline.endpoints.allow-cidrs=127.0.0.0/8")
                     .start();
             children.add("dispatcher", handle(dispatcher), dispatcher.log());
-            awaitLine(router, "-> RUNNING", "router");
-            awaitLine(dispatcher, "dispatcher ready", "dispatcher");
+            awaitLine(router, routerLogStart, "-> RUNNING", "router");
+            awaitLine(dispatcher, dispatcherLogStart, "dispatcher ready", "dispatcher");
             progress.printf("router and dispatcher ready in %.1f s%n", seconds(t));
 
             if (mode != null) {
@@ -206,7 +214,8 @@ public final class LocalPipeline implements Callable<Integer> {
 
     private static JavaProcess.Builder service(String mainClass, Path log) {
         return JavaProcess.builder(mainClass, log)
-                .jvmArgs("-Xmx256m", "-XX:+UseSerialGC", "-Dlogback.configurationFile=launcher-services-logback.xml");
+                .jvmArgs("-Xmx256m", "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED",
+                        "-Dlogback.configurationFile=launcher-services-logback.xml");
     }
 
     private void printSummary(String bootstrap, String registryUrl, Path logs, DemoReceiver receiver, Duration every) {
@@ -254,10 +263,11 @@ public final class LocalPipeline implements Callable<Integer> {
         }
     }
 
-    /** Polls a service's log for the line it prints once it runs, with a deadline. */
-    private static void awaitLine(JavaProcess process, String line, String name) throws InterruptedException {
+    /** Polls a service's log, from {@code offset} on, for the line it prints once it runs, with a deadline. */
+    private static void awaitLine(JavaProcess process, long offset, String line, String name)
+            throws InterruptedException, IOException {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        while (!process.output().contains(line)) {
+        while (!logSince(process.log(), offset).contains(line)) {
             if (!process.isAlive()) {
                 throw new LaunchException(name + " exited during start-up; see " + process.log());
             }
@@ -267,6 +277,18 @@ public final class LocalPipeline implements Callable<Integer> {
             }
             Thread.sleep(100); // polling a child's log for readiness, with a deadline
         }
+    }
+
+    private static String logSince(Path log, long offset) throws IOException {
+        try (var channel = java.nio.channels.FileChannel.open(log)) {
+            var bytes = java.nio.ByteBuffer.allocate((int) Math.max(0, channel.size() - offset));
+            channel.read(bytes, offset);
+            return new String(bytes.array(), 0, bytes.position(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
+    private static long sizeOf(Path file) throws IOException {
+        return Files.exists(file) ? Files.size(file) : 0;
     }
 
     /** A busy port would make the readiness probe talk to someone else's server: refuse, naming the setting. */
