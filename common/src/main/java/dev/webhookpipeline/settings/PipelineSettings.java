@@ -96,8 +96,17 @@ public final class PipelineSettings {
         return Optional.empty();
     }
 
+    /**
+     * The value of a setting. Environment variables cannot spell '-', so {@code PIPELINE_ADMIN_PORT}
+     * arrives as {@code pipeline.admin.port} and {@code PIPELINE_ENDPOINTS_ALLOW_HTTP} as
+     * {@code pipeline.endpoints.allow.http}: a pipeline key with hyphens is also looked up in that form.
+     */
     public Optional<String> get(String key) {
-        return Optional.ofNullable(values.get(key)).filter(v -> !v.isEmpty());
+        String value = values.get(key);
+        if (value == null && key.startsWith("pipeline.") && key.contains("-")) {
+            value = values.get(key.replace('-', '.'));
+        }
+        return Optional.ofNullable(value).filter(v -> !v.isEmpty());
     }
 
     public String require(String key, String hint) {

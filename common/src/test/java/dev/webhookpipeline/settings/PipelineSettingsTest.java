@@ -38,6 +38,14 @@ class PipelineSettingsTest {
     }
 
     @Test
+    void hyphenatedPipelineKeysCanBeSetFromTheEnvironment() {
+        var settings = PipelineSettings.load(Optional.empty(),
+                Map.of("PIPELINE_ENDPOINTS_ALLOW_HTTP", "true", "PIPELINE_DISPATCHER_BATCH_WINDOW", "3s"), Map.of());
+        assertThat(settings.bool("pipeline.endpoints.allow-http", false)).isTrue();
+        assertThat(settings.duration("pipeline.dispatcher.batch-window", Duration.ZERO)).isEqualTo(Duration.ofSeconds(3));
+    }
+
+    @Test
     void missingRequiredSettingsSayHowToGiveThem() {
         var settings = PipelineSettings.of(Map.of());
         assertThatThrownBy(settings::bootstrapServers).isInstanceOf(SettingsException.class)

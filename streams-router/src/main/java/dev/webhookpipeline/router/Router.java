@@ -89,10 +89,16 @@ public final class Router implements AutoCloseable {
         stopped.await();
     }
 
-    /** Closes Kafka Streams, committing what was processed; gives up after {@code timeout}. */
+    /**
+     * Closes Kafka Streams, committing what was processed, and leaves the group so the partitions
+     * move at once (Streams otherwise keeps the membership until the session times out); gives up
+     * after {@code timeout}.
+     */
     public boolean close(Duration timeout) {
         stats.shutdownNow();
-        boolean clean = streams.close(timeout);
+        boolean clean = streams.close(org.apache.kafka.streams.CloseOptions
+                .groupMembershipOperation(org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(timeout));
         log.info("router {} (final counts: {})", clean ? "stopped" : "did not stop within " + timeout,
                 counters.summary());
         return clean;
