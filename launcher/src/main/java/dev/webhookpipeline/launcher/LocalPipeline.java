@@ -66,6 +66,10 @@ public final class LocalPipeline implements Callable<Integer> {
             description = "Schema registry port (default 8081; env LOCAL_REGISTRY_PORT).")
     int registryPort;
 
+    @Option(names = "--status-port", paramLabel = "PORT", defaultValue = "${env:LOCAL_STATUS_PORT:-8090}",
+            description = "The dispatcher's status page, API and metrics (default 8090; env LOCAL_STATUS_PORT).")
+    int statusPort;
+
     @Option(names = "--receiver-port", paramLabel = "PORT", defaultValue = "${env:LOCAL_RECEIVER_PORT:-0}",
             description = "Demo receiver port (default: any free port; env LOCAL_RECEIVER_PORT).")
     int receiverPort;
@@ -127,6 +131,7 @@ public final class LocalPipeline implements Callable<Integer> {
             requireFree(kafkaPort, "Kafka", "--kafka-port", "LOCAL_KAFKA_PORT");
             requireFree(cPort, "Kafka's controller", "--controller-port", "LOCAL_CONTROLLER_PORT");
             requireFree(registryPort, "the schema registry", "--registry-port", "LOCAL_REGISTRY_PORT");
+            requireFree(statusPort, "the status page", "--status-port", "LOCAL_STATUS_PORT");
             if (receiverPort != 0) {
                 requireFree(receiverPort, "the demo receiver", "--receiver-port", "LOCAL_RECEIVER_PORT");
             }
@@ -173,16 +178,21 @@ public final class LocalPipeline implements Callable<Integer> {
             long routerLogStart = sizeOf(logs.resolve("router.log"));
             long dispatcherLogStart = sizeOf(logs.resolve("dispatcher.log"));
             Path routerConfig = data.resolve("router.properties");
-            // Kafka Streams does not leave its group on close, so a restarted router waits for the old
-            // member's session to expire (45 s by default); a short session keeps local restarts quick.
+            // After a crash (no clean leave) a restarted router waits for the old member's session to
+            // expire (45 s by default); a short session keeps local restarts quick.
             Files.writeString(routerConfig, "# Written by the local launcher at each start.\nsession.timeout.ms=10000\n");
             JavaProcess router = service("dev.webhookpipeline.router.RouterMain", logs.resolve("router.log"))
                     .args(connection.toArray(String[]::new))
                     .args("--state-dir", data.resolve("router-state").toString(), "--config", routerConfig.toString())
                     .start();
             children.add("router", handle(router), router.log());
+            Path tokenFile = operatorToken(data);
+            Path dispatcherConfig = data.resolve("dispatcher.properties");
+            writePrivate(dispatcherConfig, "# Written by the local launcher at each start.\n"
+                    + "pipeline.admin.port=" + statusPort + "\npipeline.admin.token=" + Files.readString(tokenFile).strip() + "\n");
             JavaProcess dispatcher = service("dev.webhookpipeline.dispatcher.DispatcherMain", logs.resolve("dispatcher.log"))
                     .args(connection.toArray(String[]::new))
+                    .args("--config", dispatcherConfig.toString()) // the token stays out of the process list
                     // Local endpoints (the demo receiver, yours) are plain http on loopback.
                     .args("-X", "pipeline.endpoints.allow-http=true", "-X", "pipeline.endpoints.allow-cidrs=127.0.0.0/8")
                     .start();
@@ -196,7 +206,7 @@ public final class LocalPipeline implements Callable<Integer> {
                 receiver[0] = DemoReceiver.start(receiverPort, secret, out);
                 demo[0] = DemoTraffic.start(settings, receiver[0].url(), secret, every, progress);
             }
-            printSummary(bootstrap, registry.url(), logs, receiver[0], every);
+            printSummary(bootstrap, registry.url(), logs, receiver[0], every, tokenFile);
         } catch (LaunchException | SettingsException | IllegalStateException e) {
             progress.println("run-local: " + e.getMessage());
             return 1;
@@ -218,10 +228,13 @@ public final class LocalPipeline implements Callable<Integer> {
                         "-Dlogback.configurationFile=launcher-services-logback.xml");
     }
 
-    private void printSummary(String bootstrap, String registryUrl, Path logs, DemoReceiver receiver, Duration every) {
+    private void printSummary(String bootstrap, String registryUrl, Path logs, DemoReceiver receiver, Duration every,
+                              Path tokenFile) {
         out.printf("%nLocal pipeline ready in %.1f s.%n", seconds(startNanos));
         out.println("  Kafka            " + bootstrap);
         out.println("  Schema registry  " + registryUrl);
+        out.println("  Status page      http://127.0.0.1:" + statusPort + "/ -- sign in with the operator token in "
+                + tokenFile + " (API: /api/tenants, metrics: /metrics)");
         out.println("  Router, dispatcher and their logs: " + logs);
         if (receiver != null) {
             out.println("  Demo receiver    " + receiver.url() + " -- tenant '" + DemoTraffic.TENANT
@@ -307,6 +320,26 @@ public final class LocalPipeline implements Callable<Integer> {
         } catch (IOException e) {
             throw new LaunchException("no free loopback port for the registry's management endpoint: " + e);
         }
+    }
+
+    /** The operator token of the status page: PIPELINE_ADMIN_TOKEN, else one made once and kept in the data folder. */
+    private static Path operatorToken(Path data) throws java.io.IOException {
+        Path file = data.resolve("operator-token");
+        String given = System.getenv("PIPELINE_ADMIN_TOKEN");
+        if (given != null && !given.isBlank()) {
+            writePrivate(file, given.strip() + "\n");
+        } else if (!Files.exists(file)) {
+            writePrivate(file, randomSecret() + "\n");
+        }
+        return file;
+    }
+
+    /** Writes a file only its owner can read (it holds a token). */
+    private static void writePrivate(Path file, String content) throws java.io.IOException {
+        Files.deleteIfExists(file);
+        Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, content);
     }
 
     private static String randomSecret() {

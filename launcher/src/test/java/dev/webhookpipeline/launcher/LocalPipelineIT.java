@@ -49,10 +49,12 @@ class LocalPipelineIT {
     void deliversInOrderWithTheSecretThenStopsEverything() throws Exception {
         int kafkaPort = freePort();
         int registryPort = freePort();
+        int statusPort = freePort();
         Path out = dataDir.resolve("launcher.out");
         Path err = dataDir.resolve("launcher.err");
         Process launcher = launch(out, err, "demo", "--kafka-port", kafkaPort, "--controller-port", freePort(),
-                "--registry-port", registryPort, "--data-dir", dataDir.resolve("data"), "--demo-interval", "500ms");
+                "--registry-port", registryPort, "--status-port", statusPort, "--data-dir", dataDir.resolve("data"),
+                "--demo-interval", "500ms");
 
         await(Duration.ofSeconds(120), () -> read(out).contains("Local pipeline ready"), launcher, err, "ready");
         assertThat(read(err)).contains("Kafka ready in", "schema registry ready in", "router and dispatcher ready in");
@@ -84,6 +86,16 @@ class LocalPipelineIT {
                 launcher, err, "a demo delivery");
         assertThat(read(out)).doesNotContain("REJECTED");
 
+        // The status page's API answers at the printed URL with the token the launcher kept.
+        assertThat(read(out)).contains("Status page      http://127.0.0.1:" + statusPort + "/");
+        String token = Files.readString(dataDir.resolve("data").resolve("operator-token")).strip();
+        var http = java.net.http.HttpClient.newHttpClient();
+        var status = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                        "http://127.0.0.1:" + statusPort + "/api/tenants/it-tenant")).header("Authorization", "Bearer " + token)
+                .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(status.statusCode()).isEqualTo(200);
+        assertThat(status.body()).contains("\"lastDeliveredId\":4").doesNotContain(SECRET);
+
         List<Long> children = Files.readAllLines(dataDir.resolve("data").resolve("local-pipeline.pids")).stream()
                 .map(l -> Long.parseLong(l.split(" ")[1])).toList();
         assertThat(children).hasSize(4);
@@ -95,7 +107,7 @@ class LocalPipelineIT {
         String progress = read(err);
         assertThat(progress).containsSubsequence("stopped dispatcher", "stopped router", "stopped registry",
                 "stopped kafka", "stopped.");
-        assertThat(progress + read(out)).doesNotContain(SECRET);
+        assertThat(progress + read(out)).doesNotContain(SECRET).doesNotContain(token);
         assertThat(dataDir.resolve("data").resolve("local-pipeline.pids")).doesNotExist();
         assertThat(dataDir.resolve("data").resolve("kafka").resolve("data").resolve("meta.properties")).exists();
     }
