@@ -130,13 +130,8 @@ public final class DispatcherMain implements Callable<Integer> {
         if (settings.get("pipeline.admin.port").isEmpty()) {
             return Optional.empty();
         }
-        String token = settings.require("pipeline.admin.token",
-                "the admin API needs an operator token: set PIPELINE_ADMIN_TOKEN (at least 16 characters)");
-        if (token.length() < 16) {
-            throw new dev.webhookpipeline.settings.SettingsException("pipeline.admin.token must be at least 16 characters");
-        }
         return Optional.of(new DispatcherService.Admin(settings.get("pipeline.admin.host").orElse("127.0.0.1"),
-                settings.integer("pipeline.admin.port", 8090), token));
+                settings.integer("pipeline.admin.port", 8090), dev.webhookpipeline.admin.OperatorAuth.from(settings)));
     }
 
     /** The dispatcher settings these pipeline settings describe. */

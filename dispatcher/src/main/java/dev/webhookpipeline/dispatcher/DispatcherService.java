@@ -16,7 +16,7 @@ import java.util.Optional;
 public final class DispatcherService implements AutoCloseable {
 
     /** Where the admin API listens and the token it requires. */
-    public record Admin(String host, int port, String token) {}
+    public record Admin(String host, int port, dev.webhookpipeline.admin.OperatorAuth auth) {}
 
     private final Dispatcher dispatcher;
     private final StatusView status;
@@ -29,7 +29,7 @@ public final class DispatcherService implements AutoCloseable {
         this.status = new StatusView(config.kafkaProperties(), config.registry(), config.topics().deliveryState().name());
         this.control = new ControlChannel(config.kafkaProperties(), config.registry(), config.topics().control().name(),
                 dispatcher, config.clock());
-        this.admin = admin.map(a -> new AdminServer(a.token(), status, control, metrics)).orElse(null);
+        this.admin = admin.map(a -> new AdminServer(a.auth(), status, control, metrics)).orElse(null);
     }
 
     public static PrometheusMeterRegistry metricsRegistry() {

@@ -80,7 +80,7 @@ class StatusApiIT {
 
     DispatcherService service(DispatcherTestHelper t) throws InterruptedException {
         var metrics = DispatcherService.metricsRegistry();
-        var admin = Optional.of(new DispatcherService.Admin("127.0.0.1", 0, TOKEN));
+        var admin = Optional.of(new DispatcherService.Admin("127.0.0.1", 0, new dev.webhookpipeline.admin.OperatorAuth(TOKEN)));
         return new DispatcherService(t.config().meterRegistry(metrics).build(), admin, metrics).start(admin);
     }
 

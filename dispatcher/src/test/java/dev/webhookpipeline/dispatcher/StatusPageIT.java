@@ -61,7 +61,7 @@ class StatusPageIT {
             t.configure("page-stalled", true, true);
             t.configure("page-healthy", false, true);
             var metrics = DispatcherService.metricsRegistry();
-            var admin = Optional.of(new DispatcherService.Admin("127.0.0.1", 0, TOKEN));
+            var admin = Optional.of(new DispatcherService.Admin("127.0.0.1", 0, new dev.webhookpipeline.admin.OperatorAuth(TOKEN)));
             try (DispatcherService dispatcher = new DispatcherService(t.config().meterRegistry(metrics).build(), admin, metrics)
                     .start(admin)) {
                 t.produce("page-stalled", 4);

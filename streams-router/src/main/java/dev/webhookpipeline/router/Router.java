@@ -25,6 +25,8 @@ public final class Router implements AutoCloseable {
     private final RouterCounters counters = new RouterCounters();
     private final KafkaStreams streams;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final io.micrometer.prometheusmetrics.PrometheusMeterRegistry metrics =
+            new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
     private final ScheduledExecutorService stats = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "router-stats");
         t.setDaemon(true);
@@ -36,6 +38,13 @@ public final class Router implements AutoCloseable {
         this.streams = new KafkaStreams(
                 RouterTopology.build(settings.topics(), registry, settings.rules(), counters),
                 settings.streamsProperties());
+        // Prometheus: what happened to each input record (drops by reason), and Streams' own metrics.
+        for (Outcome outcome : Outcome.values()) {
+            io.micrometer.core.instrument.FunctionCounter.builder("router.records", counters, c -> c.count(outcome))
+                    .description("Input records by what the router did with them").tag("outcome", outcome.metricName())
+                    .register(metrics);
+        }
+        new io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics(streams).bindTo(metrics);
         streams.setStateListener((now, before) -> {
             log.info("router state {} -> {}", before, now);
             if (now == KafkaStreams.State.RUNNING) {
@@ -78,6 +87,11 @@ public final class Router implements AutoCloseable {
 
     public KafkaStreams.State state() {
         return streams.state();
+    }
+
+    /** The router's metrics in Prometheus text format. */
+    public String scrape() {
+        return metrics.scrape();
     }
 
     public RouterCounters counters() {

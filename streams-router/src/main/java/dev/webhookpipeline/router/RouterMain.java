@@ -34,7 +34,8 @@ import picocli.CommandLine.Option;
             "Settings, highest first: these options, environment (KAFKA_*, SCHEMA_REGISTRY_URL, PIPELINE_*), the --config"
                     + " file, defaults. Any Kafka Streams/client property can go in the file.",
             "Router keys: " + RouterSettings.CUTOVER + " (ISO-8601 instant), " + RouterSettings.STATS_INTERVAL
-                    + ", " + RouterSettings.STARTUP_TIMEOUT + ". See docs/router.md."})
+                    + ", " + RouterSettings.STARTUP_TIMEOUT + ", " + RouterSettings.METRICS_PORT
+                    + " (Prometheus /metrics; needs pipeline.admin.token). See docs/router.md."})
 public final class RouterMain implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(RouterMain.class);
@@ -93,11 +94,36 @@ public final class RouterMain implements Callable<Integer> {
         }
 
         Router running = new Router(router, registry);
-        Thread hook = new Thread(() -> running.close(Duration.ofSeconds(30)), "router-shutdown");
+        dev.webhookpipeline.admin.MetricsServer metricsServer;
+        try {
+            metricsServer = metricsServer(settings, running);
+        } catch (SettingsException | java.io.UncheckedIOException e) {
+            System.err.println("streams-router: " + e.getMessage());
+            return EXIT_CANNOT_START;
+        }
+        Thread hook = new Thread(() -> {
+            running.close(Duration.ofSeconds(30));
+            if (metricsServer != null) {
+                metricsServer.close();
+            }
+        }, "router-shutdown");
         Runtime.getRuntime().addShutdownHook(hook); // SIGTERM / Ctrl-C: commit and leave the group cleanly
         running.start();
         running.awaitStop();
         return running.state() == KafkaStreams.State.ERROR ? 1 : 0;
+    }
+
+    /** Prometheus metrics behind the operator token, when {@code pipeline.router.metrics-port} is set. */
+    private static dev.webhookpipeline.admin.MetricsServer metricsServer(PipelineSettings settings, Router router) {
+        if (settings.get(RouterSettings.METRICS_PORT).isEmpty()) {
+            return null;
+        }
+        var server = new dev.webhookpipeline.admin.MetricsServer(settings.get("pipeline.admin.host").orElse("127.0.0.1"),
+                settings.integer(RouterSettings.METRICS_PORT, 0), dev.webhookpipeline.admin.OperatorAuth.from(settings),
+                router::scrape).start();
+        log.info("metrics at http://{}:{}/metrics (operator token required)",
+                settings.get("pipeline.admin.host").orElse("127.0.0.1"), server.port());
+        return server;
     }
 
     /** Fails fast, with the reason, when Kafka or the registry cannot be reached. */

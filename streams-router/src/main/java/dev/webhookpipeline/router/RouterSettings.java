@@ -19,6 +19,8 @@ public record RouterSettings(PipelineTopics topics, RoutingRules rules, Duration
     public static final String CUTOVER = "pipeline.router.collected-data-cutover";
     /** How often the router logs its counters. */
     public static final String STATS_INTERVAL = "pipeline.router.stats-interval";
+    /** Port of the router's Prometheus endpoint (off unless set); it requires the operator token. */
+    public static final String METRICS_PORT = "pipeline.router.metrics-port";
     /** How long start-up waits for Kafka and the registry before giving up. */
     public static final String STARTUP_TIMEOUT = "pipeline.router.startup-timeout";
 

@@ -66,6 +66,25 @@ class RouterIT {
                 // Still alive (a follow-up rebalance may be in progress: both count as running).
                 assertThat(router.state().isRunningOrRebalancing()).as("state %s", router.state()).isTrue();
                 assertThat(router.counters().count(Outcome.DEAD_LETTERED)).isEqualTo(1);
+
+                // The same counts on the Prometheus endpoint, behind the operator token.
+                var auth = new dev.webhookpipeline.admin.OperatorAuth("router-operator-token-0123");
+                try (var server = new dev.webhookpipeline.admin.MetricsServer("127.0.0.1", 0, auth, router::scrape).start()) {
+                    var http = java.net.http.HttpClient.newHttpClient();
+                    var uri = java.net.URI.create("http://127.0.0.1:" + server.port() + "/metrics");
+                    var scraped = http.send(java.net.http.HttpRequest.newBuilder(uri)
+                            .header("Authorization", "Bearer router-operator-token-0123").build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString());
+                    assertThat(scraped.statusCode()).isEqualTo(200);
+                    assertThat(scraped.body()).contains("router_records_total{outcome=\"dead-lettered\"} 1.0")
+                            .contains("router_records_total{outcome=\"routed\"} 2.0")
+                            .contains("router_records_total{outcome=\"dropped-type-not-enabled\"} 0.0")
+                            .contains("kafka_stream");
+                    var refused = http.send(java.net.http.HttpRequest.newBuilder(uri).build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString());
+                    assertThat(refused.statusCode()).isEqualTo(401);
+                    assertThat(refused.body()).doesNotContain("router_records");
+                }
             }
         }
     }

@@ -3,6 +3,7 @@ package dev.webhookpipeline.dispatcher.admin;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.webhookpipeline.admin.OperatorAuth;
 import dev.webhookpipeline.dispatcher.status.ControlChannel;
 import dev.webhookpipeline.dispatcher.status.StatusView;
 import dev.webhookpipeline.dispatcher.status.TenantQueueStatus;
@@ -41,13 +42,8 @@ public final class AdminServer implements AutoCloseable {
 
     private final Javalin app;
 
-    public AdminServer(String operatorToken, StatusView status, ControlChannel control, PrometheusMeterRegistry metrics) {
-        if (operatorToken == null || operatorToken.length() < 16) {
-            throw new IllegalArgumentException("the admin API needs an operator token of at least 16 characters:"
-                    + " set pipeline.admin.token (env PIPELINE_ADMIN_TOKEN)");
-        }
-        byte[] expected = ("Bearer " + operatorToken).getBytes(StandardCharsets.UTF_8);
-        String session = sessionValue(operatorToken);
+    public AdminServer(OperatorAuth auth, StatusView status, ControlChannel control, PrometheusMeterRegistry metrics) {
+        String session = auth.derive("operator-session"); // the cookie holds this, not the token
         String indexPage = resource("admin/index.html");
         String loginPage = resource("admin/login.html");
         this.app = Javalin.create(config -> {
@@ -57,11 +53,9 @@ public final class AdminServer implements AutoCloseable {
                 if (ctx.path().equals("/login")) {
                     return;
                 }
-                String header = ctx.header("Authorization");
                 String cookie = ctx.cookie(COOKIE);
-                boolean ok = (header != null && MessageDigest.isEqual(expected, header.getBytes(StandardCharsets.UTF_8)))
-                        || (cookie != null && MessageDigest.isEqual(session.getBytes(StandardCharsets.UTF_8),
-                                cookie.getBytes(StandardCharsets.UTF_8)));
+                boolean ok = auth.accepts(ctx.header("Authorization")) || (cookie != null
+                        && MessageDigest.isEqual(session.getBytes(StandardCharsets.UTF_8), cookie.getBytes(StandardCharsets.UTF_8)));
                 if (!ok) {
                     ctx.header("WWW-Authenticate", "Bearer");
                     if (ctx.path().equals("/")) {
@@ -74,9 +68,7 @@ public final class AdminServer implements AutoCloseable {
             });
             config.routes.get("/login", ctx -> ctx.html(loginPage));
             config.routes.post("/login", ctx -> {
-                String token = ctx.formParam("token");
-                if (token != null && MessageDigest.isEqual(operatorToken.getBytes(StandardCharsets.UTF_8),
-                        token.getBytes(StandardCharsets.UTF_8))) {
+                if (auth.isToken(ctx.formParam("token"))) {
                     ctx.header("Set-Cookie", COOKIE + "=" + session + "; Path=/; HttpOnly; SameSite=Strict");
                     ctx.redirect("/", io.javalin.http.HttpStatus.SEE_OTHER);
                 } else {
@@ -96,18 +88,6 @@ public final class AdminServer implements AutoCloseable {
     }
 
     static final String COOKIE = "operator_session";
-
-    /** What the session cookie holds: an HMAC of a fixed label under the token, so the token is not in the cookie. */
-    static String sessionValue(String token) {
-        try {
-            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
-            mac.init(new javax.crypto.spec.SecretKeySpec(token.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return java.util.Base64.getUrlEncoder().withoutPadding()
-                    .encodeToString(mac.doFinal("operator-session".getBytes(StandardCharsets.UTF_8)));
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     private static String resource(String name) {
         try (var in = AdminServer.class.getClassLoader().getResourceAsStream(name)) {
