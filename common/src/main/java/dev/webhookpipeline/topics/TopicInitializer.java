@@ -69,15 +69,22 @@ public final class TopicInitializer {
             }
             return new Report(created, existing, warnings);
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
+                throw notAnswering(e.getCause()); // the admin client's own timeout: same story as ours
+            }
             throw new IllegalStateException("could not create or describe the pipeline's topics: "
                     + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
-            throw new IllegalStateException("Kafka did not answer within " + timeoutMs
-                    + " ms while ensuring topics: check bootstrap.servers and that the brokers are up", e);
+            throw notAnswering(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while ensuring topics", e);
         }
+    }
+
+    private IllegalStateException notAnswering(Throwable cause) {
+        return new IllegalStateException("Kafka did not answer within " + timeoutMs
+                + " ms while ensuring topics: check bootstrap.servers and that the brokers are up", cause);
     }
 
     private List<String> check(Collection<? extends TopicSpec<?, ?>> specs, List<String> warnings)
