@@ -5,18 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-# JDK 21+ (the registry needs it); the machine's default java may be older.
-java_feature() { "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p'; }
-if [ -z "${JAVA_HOME:-}" ] || [ "$(java_feature "$JAVA_HOME/bin/java")" -lt 21 ] 2>/dev/null; then
-  for jdk in /usr/lib/jvm/*; do
-    if [ -x "$jdk/bin/javac" ] && [ "$(java_feature "$jdk/bin/java")" -ge 21 ] 2>/dev/null; then
-      export JAVA_HOME="$jdk"; break
-    fi
-  done
-fi
-[ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ] || {
-  echo "run-local: no JDK 21+ found: install one and set JAVA_HOME to it" >&2; exit 1; }
-export PATH="$JAVA_HOME/bin:$PATH"
+source scripts/use-jdk21.sh   # JAVA_HOME -> a JDK 21+
 
 jar=launcher/target/launcher.jar
 stale() {
