@@ -1,0 +1,319 @@
+package dev.webhookpipeline.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.webhookpipeline.dispatcher.Dispatcher;
+import dev.webhookpipeline.dispatcher.DispatcherConfig;
+import dev.webhookpipeline.dispatcher.DispatcherMain;
+import dev.webhookpipeline.dispatcher.delivery.RetrySchedule;
+import dev.webhookpipeline.e2e.Ledger.ConfigChange;
+import dev.webhookpipeline.e2e.Ledger.Produced;
+import dev.webhookpipeline.producer.EventPublisher;
+import dev.webhookpipeline.producer.NewEvent;
+import dev.webhookpipeline.producer.TenantConfigClient;
+import dev.webhookpipeline.registry.SchemaRegistryClient;
+import dev.webhookpipeline.router.Router;
+import dev.webhookpipeline.router.RouterMain;
+import dev.webhookpipeline.router.RouterSettings;
+import dev.webhookpipeline.schema.EventType;
+import dev.webhookpipeline.schema.WebhookConfig;
+import dev.webhookpipeline.settings.PipelineSettings;
+import dev.webhookpipeline.tenant.EndpointPolicy;
+import dev.webhookpipeline.tenant.WebhookConfigRules;
+import dev.webhookpipeline.testsupport.JavaProcess;
+import dev.webhookpipeline.testsupport.RecordingReceiver;
+import dev.webhookpipeline.testsupport.TestServices;
+import dev.webhookpipeline.topics.PipelineTopics;
+import dev.webhookpipeline.topics.SubjectInitializer;
+import dev.webhookpipeline.topics.TopicInitializer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.IntConsumer;
+import java.util.function.ToIntBiFunction;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
+
+/**
+ * One whole pipeline on the shared real broker and registry, under its own topic prefix: the
+ * producer library (events and configs), the router (in this JVM or as a process), dispatchers (in
+ * this JVM or as processes) and a loopback receiver with one path per tenant. Everything produced or
+ * configured is written down in the {@link Ledger} for the {@link DeliveryChecker}.
+ */
+final class E2ePipeline implements AutoCloseable {
+
+    static final int PARTITIONS = 4;
+    static final List<EventType> TYPES = List.of(EventType.RISK_LEVEL_CHANGED, EventType.TASK_CREATED,
+            EventType.CHECK_COMPLETED);
+
+    final TestServices services;
+    final PipelineTopics topics;
+    final SchemaRegistryClient registry;
+    final RecordingReceiver receiver = RecordingReceiver.start();
+    final Ledger ledger = new Ledger();
+    final long seed;
+    private final Random random;
+    private final EventPublisher publisher;
+    private final TenantConfigClient configs;
+    private final Path dir;
+    private final List<AutoCloseable> running = new ArrayList<>();
+    private final Set<String> secrets = new HashSet<>();
+    private final Map<String, Boolean> batching = new HashMap<>();
+    private long lastWriteMillis;
+    private int eventNumber;
+
+    E2ePipeline(TestServices services, String name, long seed) throws IOException {
+        this.services = services;
+        this.seed = seed;
+        this.random = new Random(seed);
+        this.topics = PipelineTopics.builder().prefix(TestServices.uniquePrefix(name)).partitions(PARTITIONS).build();
+        this.registry = SchemaRegistryClient.builder(services.schemaRegistryUrl()).build();
+        try (Admin admin = services.kafka().admin()) {
+            new TopicInitializer(admin).ensure(topics.all());
+        }
+        new SubjectInitializer(registry).ensure(topics.all());
+        this.publisher = new EventPublisher(kafka(), registry, topics);
+        this.configs = new TenantConfigClient(kafka(), registry, topics, new WebhookConfigRules(EndpointPolicy.localDevelopment()));
+        this.dir = Files.createTempDirectory("e2e-" + name);
+        System.out.printf("scenario %s: seed=%d (rerun with -De2e.seed=%d)%n", name, seed, seed);
+    }
+
+    Map<String, Object> kafka() {
+        return Map.of("bootstrap.servers", services.bootstrapServers());
+    }
+
+    DeliveryChecker checker() {
+        return new DeliveryChecker(ledger, receiver, seed);
+    }
+
+    static int partitionOf(String tenant) {
+        return BuiltInPartitioner.partitionForKey(tenant.getBytes(StandardCharsets.UTF_8), PARTITIONS);
+    }
+
+    // ---- configs and events, written down as they happen ----
+
+    /** A fresh secret (its value is never printed). */
+    String newSecret(String tenant) {
+        return "s3cret-" + tenant + "-" + Long.toHexString(random.nextLong() | 1L << 62);
+    }
+
+    void configure(String tenant, boolean batching, Set<EventType> types) {
+        this.batching.put(tenant, batching);
+        write(tenant, true, types, newSecret(tenant));
+    }
+
+    void changeSecret(String tenant) {
+        ConfigChange c = ledger.current(tenant);
+        write(tenant, c.enabled(), c.types(), newSecret(tenant));
+    }
+
+    void changeTypes(String tenant, Set<EventType> types) {
+        ConfigChange c = ledger.current(tenant);
+        write(tenant, c.enabled(), types, c.secret());
+    }
+
+    void setEnabled(String tenant, boolean enabled) {
+        ConfigChange c = ledger.current(tenant);
+        write(tenant, enabled, c.types(), c.secret());
+    }
+
+    /**
+     * Writes a config after every event sent so far is acknowledged, with record timestamps strictly
+     * between those of the events before and after it (the router orders a tenant's config and events
+     * by record timestamp, docs/router.md), so which config applies to each event is known exactly.
+     */
+    private synchronized void write(String tenant, boolean enabled, Set<EventType> types, String secret) {
+        publisher.flush();
+        nextMillis();
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        WebhookConfig config = WebhookConfig.newBuilder().setTenantId(tenant).setEnabled(enabled)
+                .setBatching(batching.getOrDefault(tenant, false)).setEndpoint(receiver.url(tenant)).setSecret(secret)
+                .setEnabledEvents(List.copyOf(types)).setCreatedAt(now).setUpdatedAt(now).build();
+        secrets.add(secret);
+        long start = System.nanoTime();
+        WebhookConfigRules.Verdict verdict = configs.put(config);
+        long done = System.nanoTime();
+        assertThat(verdict.errors()).as("config of %s", tenant).isEmpty();
+        ledger.config(tenant, new ConfigChange(start, done, enabled, Set.copyOf(types), secret));
+        nextMillis();
+    }
+
+    /** Lets the wall clock pass the last write's millisecond, so record timestamps are strictly ordered. */
+    private void nextMillis() {
+        long last = Math.max(lastWriteMillis, System.currentTimeMillis());
+        while (System.currentTimeMillis() <= last) {
+            Thread.onSpinWait(); // at most a millisecond
+        }
+        lastWriteMillis = System.currentTimeMillis();
+    }
+
+    synchronized void produce(String tenant, EventType type) {
+        ConfigChange config = ledger.current(tenant);
+        boolean kept = config != null && config.wants(type);
+        UUID id = UUID.randomUUID();
+        int n = ++eventNumber;
+        long at = System.nanoTime();
+        publisher.publish(NewEvent.of(tenant, type, "{\"n\":" + n + "}").withEventId(id));
+        lastWriteMillis = System.currentTimeMillis();
+        ledger.produced(tenant, new Produced(id, type, at, kept));
+    }
+
+    synchronized void flush() {
+        publisher.flush();
+    }
+
+    /**
+     * Produces {@code rounds} rounds on another thread, one event of a seeded random type per tenant
+     * per round, paced like live traffic; {@code beforeRound} runs on that thread before each round
+     * (config changes go there, so they fall between known events).
+     */
+    CompletableFuture<Void> flow(List<String> tenants, int rounds, Duration pace, IntConsumer beforeRound) {
+        return flow(tenants, rounds, pace, beforeRound, (tenant, round) -> 1);
+    }
+
+    /** As above, with {@code perRound(tenant, round)} events for the tenant in that round. */
+    CompletableFuture<Void> flow(List<String> tenants, int rounds, Duration pace, IntConsumer beforeRound,
+                                 ToIntBiFunction<String, Integer> perRound) {
+        return CompletableFuture.runAsync(() -> {
+            for (int round = 0; round < rounds; round++) {
+                beforeRound.accept(round);
+                for (String tenant : tenants) {
+                    for (int i = perRound.applyAsInt(tenant, round); i > 0; i--) {
+                        produce(tenant, TYPES.get(random.nextInt(TYPES.size())));
+                    }
+                }
+                flush();
+                try {
+                    Thread.sleep(pace.toMillis()); // pacing the load, not a synchronisation
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        });
+    }
+
+    /**
+     * Waits until the pipeline delivers end to end (router and dispatchers started and assigned), by
+     * one event of a warm-up tenant that the checker then checks like any other.
+     */
+    void awaitWarm(Duration timeout) {
+        configure("warm-up", false, Set.copyOf(TYPES));
+        produce("warm-up", TYPES.get(0));
+        flush();
+        Waits.until("a first webhook end to end (router and dispatcher up)", timeout, seed,
+                () -> !receiver.acceptedIds("warm-up").isEmpty());
+    }
+
+    // ---- the pipeline's parts ----
+
+    private Map<String, String> routerSettings() {
+        Map<String, String> s = new HashMap<>();
+        s.put("bootstrap.servers", services.bootstrapServers());
+        s.put("schema.registry.url", services.schemaRegistryUrl());
+        s.put("pipeline.topic.prefix", topics.prefix());
+        s.put("pipeline.partitions", Integer.toString(PARTITIONS));
+        s.put("commit.interval.ms", "100");
+        s.put("session.timeout.ms", "6000");
+        s.put("heartbeat.interval.ms", "1000");
+        s.put("pipeline.router.stats-interval", "PT5S");
+        return s;
+    }
+
+    Router startRouter() {
+        Map<String, String> s = routerSettings();
+        s.put("state.dir", dir.resolve("router-state").toString());
+        Router router = new Router(RouterSettings.from(PipelineSettings.of(s)), registry);
+        router.start();
+        running.add(router);
+        return router;
+    }
+
+    /** The router as its own JVM, for SIGKILL; restarts with the same state dir, as a real deployment would. */
+    JavaProcess.Builder routerProcess(String name) throws IOException {
+        Properties props = new Properties();
+        routerSettings().forEach(props::setProperty);
+        Path file = dir.resolve("router.properties");
+        try (var out = Files.newBufferedWriter(file)) {
+            props.store(out, "router under test");
+        }
+        return JavaProcess.builder(RouterMain.class.getName(), Path.of("target", "test-logs", name + ".log"))
+                .jvmArgs("-Xmx384m")
+                .args("--config", file.toString(), "--state-dir", dir.resolve("router-process-state").toString());
+    }
+
+    DispatcherConfig.Builder dispatcherConfig() {
+        return DispatcherConfig.builder(kafka(), registry, topics)
+                .endpointPolicy(EndpointPolicy.localDevelopment())
+                .batchWindow(Duration.ofMillis(200))
+                .commitInterval(Duration.ofMillis(100))
+                .batchTimeout(Duration.ofSeconds(2))
+                .singleTimeout(Duration.ofSeconds(2))
+                // A fast schedule (the real one is tested in the dispatcher module): 200 ms doubling, capped by 5 s.
+                .retrySchedule(new RetrySchedule(Duration.ofMillis(200), 12, Duration.ofSeconds(5)));
+    }
+
+    Dispatcher startDispatcher() throws InterruptedException {
+        Dispatcher dispatcher = new Dispatcher(dispatcherConfig().build());
+        dispatcher.start();
+        running.add(dispatcher);
+        return dispatcher;
+    }
+
+    /** A dispatcher as its own JVM (standard retry schedule), in the same group as {@link #startDispatcher}. */
+    JavaProcess startDispatcherProcess(String name) {
+        JavaProcess process = JavaProcess.builder(DispatcherMain.class.getName(), Path.of("target", "test-logs", name + ".log"))
+                .jvmArgs("-Xmx256m")
+                .args("--bootstrap-servers", services.bootstrapServers(),
+                        "--schema-registry-url", services.schemaRegistryUrl(),
+                        "--topic-prefix", topics.prefix(), "--batch-window", "200ms",
+                        "-X", "pipeline.partitions=" + PARTITIONS,
+                        "-X", "pipeline.endpoints.allow-http=true", "-X", "pipeline.endpoints.allow-cidrs=127.0.0.0/8")
+                .start();
+        running.add(process);
+        return process;
+    }
+
+    /** No tenant secret of this scenario in any log written by the tests or the pipeline's processes. */
+    void assertNoSecretLogged() throws IOException {
+        Path logs = Path.of("target", "test-logs");
+        if (!Files.isDirectory(logs)) {
+            return;
+        }
+        try (var files = Files.list(logs)) {
+            for (Path log : files.toList()) {
+                String text = Files.readString(log, StandardCharsets.ISO_8859_1);
+                for (String secret : secrets) {
+                    if (text.contains(secret)) {
+                        throw new AssertionError("[seed=" + seed + "] " + log + " holds a tenant secret");
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (int i = running.size() - 1; i >= 0; i--) {
+            running.get(i).close();
+        }
+        publisher.close();
+        configs.close();
+        receiver.close();
+        assertNoSecretLogged();
+    }
+}
