@@ -171,6 +171,11 @@ public final class Dispatcher implements AutoCloseable {
         return java.util.Optional.ofNullable(statuses.get(tenantId));
     }
 
+    /** Whether this instance has read the tenant's config as enabled (configs are read asynchronously). */
+    boolean seesEnabled(String tenantId) {
+        return configs.get(tenantId).map(WebhookConfig::getEnabled).orElse(false);
+    }
+
     public long deliveredWebhooks() {
         return deliveredWebhooks.get();
     }

@@ -116,11 +116,13 @@ class DispatcherIT {
             String sentinel = pair.get(1);
             t.configure(paused, false, true);
             t.configure(sentinel, false, true);
-            t.start();
+            Dispatcher dispatcher = t.start();
             t.produce(paused, 10);
             await("the first 10", Duration.ofSeconds(30), () -> t.firstReceipts(paused).size() == 10);
 
             t.configure(paused, false, false);
+            // The dispatcher reads configs on their own consumer: a change applies once it has been read.
+            await("the disable to be read", Duration.ofSeconds(10), () -> !dispatcher.seesEnabled(paused));
             t.produce(paused, 150); // more than one batch: some must be re-read from Kafka later
             t.produce(sentinel, 5);
             // The sentinel was produced after the paused tenant's webhooks on the same partition:
