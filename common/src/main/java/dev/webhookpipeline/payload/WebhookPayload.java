@@ -17,6 +17,8 @@ import java.util.UUID;
 public final class WebhookPayload {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final com.fasterxml.jackson.core.io.JsonStringEncoder JSON_ESCAPER =
+            com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance();
 
     private WebhookPayload() {}
 
@@ -36,6 +38,14 @@ public final class WebhookPayload {
 
     /** The body with {@code secret} inserted before {@code data}, as the platform's samples show it. */
     public static String withSecret(String body, String secret) {
+        // Fast path for bodies built by body(): every field before "data" is a number, a UUID or an
+        // enum name, so the first ,"data": is the data field. Saves a parse per webhook sent.
+        int data = body.indexOf(",\"data\":");
+        if (body.startsWith("{\"id\":") && data > 0 && !body.regionMatches(0, "{\"secret\"", 0, 10)
+                && body.lastIndexOf("\"secret\"", data) < 0) {
+            return body.substring(0, data) + ",\"secret\":\"" + new String(JSON_ESCAPER.quoteAsString(secret)) + "\""
+                    + body.substring(data);
+        }
         JsonNode parsed = parse(body);
         ObjectNode out = JSON.createObjectNode();
         parsed.properties().forEach(field -> {

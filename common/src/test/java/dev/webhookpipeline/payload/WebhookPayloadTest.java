@@ -31,6 +31,18 @@ class WebhookPayloadTest {
     }
 
     @Test
+    void theFastPathGivesExactlyWhatAFullParseGives() {
+        String body = WebhookPayload.body(7, EVENT, EventType.RISK_SCORE_CHANGED, Instant.ofEpochSecond(9),
+                "{\"note\":\"has ,\\\"data\\\": inside\",\"secret\":\"not ours\",\"n\":[1,{\"data\":2}]}");
+        String secret = "s\"e\\c\u0001ret";
+        String fast = WebhookPayload.withSecret(body, secret);
+        // The slow path: parse and rebuild (forced by a body the fast path does not take).
+        String slow = WebhookPayload.withSecret(" " + body, secret);
+        assertThat(fast).isEqualTo(slow);
+        assertThat(fast).contains("\"timestamp\":9,\"secret\":\"s\\\"e\\\\c\\u0001ret\",\"data\":{\"note\"");
+    }
+
+    @Test
     void dataMustBeAJsonObject() {
         assertThatThrownBy(() -> WebhookPayload.body(1, EVENT, EventType.TASK_CREATED, Instant.EPOCH, "[1,2]"))
                 .hasMessageContaining("must be a JSON object, got ARRAY");
