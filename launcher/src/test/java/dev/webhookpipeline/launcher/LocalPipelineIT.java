@@ -90,11 +90,20 @@ class LocalPipelineIT {
         assertThat(read(out)).contains("Status page      http://127.0.0.1:" + statusPort + "/");
         String token = Files.readString(dataDir.resolve("data").resolve("operator-token")).strip();
         var http = java.net.http.HttpClient.newHttpClient();
-        var status = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
-                        "http://127.0.0.1:" + statusPort + "/api/tenants/it-tenant")).header("Authorization", "Bearer " + token)
-                .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
-        assertThat(status.statusCode()).isEqualTo(200);
-        assertThat(status.body()).contains("\"lastDeliveredId\":4").doesNotContain(SECRET);
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                "http://127.0.0.1:" + statusPort + "/api/tenants/it-tenant")).header("Authorization", "Bearer " + token).build();
+        String[] body = {""};
+        // The status is published a moment after each delivery (coalesced), so poll for it.
+        await(Duration.ofSeconds(20), () -> {
+            try {
+                var status = http.send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+                body[0] = status.body();
+                return status.statusCode() == 200 && body[0].contains("\"lastDeliveredId\":4");
+            } catch (Exception e) {
+                return false;
+            }
+        }, launcher, err, "the status API to show 4 delivered");
+        assertThat(body[0]).contains("\"queue\":\"EMPTY\"").doesNotContain(SECRET);
 
         List<Long> children = Files.readAllLines(dataDir.resolve("data").resolve("local-pipeline.pids")).stream()
                 .map(l -> Long.parseLong(l.split(" ")[1])).toList();
