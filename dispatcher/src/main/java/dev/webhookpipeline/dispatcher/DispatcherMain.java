@@ -1,15 +1,14 @@
 package dev.webhookpipeline.dispatcher;
 
 import dev.webhookpipeline.schema.SchemaClasses;
+import dev.webhookpipeline.settings.ConnectionOptions;
 import dev.webhookpipeline.settings.Connectivity;
 import dev.webhookpipeline.settings.PipelineSettings;
 import dev.webhookpipeline.tenant.EndpointPolicy;
 import dev.webhookpipeline.topics.PipelineTopics;
 import dev.webhookpipeline.topics.SubjectInitializer;
 import dev.webhookpipeline.topics.TopicInitializer;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The dispatcher as a process: one member of the delivery consumer group. */
@@ -40,23 +40,11 @@ public final class DispatcherMain implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(DispatcherMain.class);
     static final String PREFIX = "pipeline.dispatcher.";
 
-    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]", description = "Kafka brokers.")
-    String bootstrapServers;
-
-    @Option(names = "--schema-registry-url", paramLabel = "URL", description = "Confluent-compatible schema registry.")
-    String schemaRegistryUrl;
-
-    @Option(names = "--topic-prefix", paramLabel = "PREFIX", description = "Prefix of the pipeline's topics (default webhooks.).")
-    String topicPrefix;
-
-    @Option(names = "--config", paramLabel = "FILE", description = "Properties file: Kafka client properties and pipeline.* settings.")
-    Path configFile;
+    @Mixin
+    ConnectionOptions connection;
 
     @Option(names = "--batch-window", paramLabel = "DURATION", description = "How long a batch may fill, 0-10s (default 1s).")
     String batchWindow;
-
-    @Option(names = {"-X", "--property"}, paramLabel = "KEY=VALUE", description = "Any Kafka client property or pipeline.* setting.")
-    Map<String, String> properties = new HashMap<>();
 
     public static void main(String[] args) {
         SchemaClasses.trust();
@@ -70,20 +58,8 @@ public final class DispatcherMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Map<String, String> overrides = new HashMap<>(properties);
-        if (bootstrapServers != null) {
-            overrides.put(PipelineSettings.BOOTSTRAP_SERVERS, bootstrapServers);
-        }
-        if (schemaRegistryUrl != null) {
-            overrides.put("schema.registry.url", schemaRegistryUrl);
-        }
-        if (topicPrefix != null) {
-            overrides.put(PipelineSettings.TOPIC_PREFIX, topicPrefix);
-        }
-        if (batchWindow != null) {
-            overrides.put(PREFIX + "batch-window", batchWindow);
-        }
-        PipelineSettings settings = PipelineSettings.load(Optional.ofNullable(configFile), System.getenv(), overrides);
+        PipelineSettings settings = connection.settings(
+                batchWindow == null ? Map.of() : Map.of(PREFIX + "batch-window", batchWindow));
         var metrics = DispatcherService.metricsRegistry();
         DispatcherConfig config = config(settings, metrics);
         log.info("starting with settings {}", settings.describe());

@@ -2,6 +2,7 @@ package dev.webhookpipeline.router;
 
 import dev.webhookpipeline.registry.SchemaRegistryClient;
 import dev.webhookpipeline.schema.SchemaClasses;
+import dev.webhookpipeline.settings.ConnectionOptions;
 import dev.webhookpipeline.settings.PipelineSettings;
 import dev.webhookpipeline.settings.SettingsException;
 import dev.webhookpipeline.topics.SubjectInitializer;
@@ -11,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -21,6 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The router process: {@code java -jar streams-router.jar --bootstrap-servers ... --schema-registry-url ...}. */
@@ -32,7 +33,7 @@ import picocli.CommandLine.Option;
             "Routes domain events to tenants' outbound webhooks: drops what a tenant did not enable, numbers the rest"
                     + " 1, 2, 3... per tenant, exactly once (Kafka Streams, exactly_once_v2).",
             "Settings, highest first: these options, environment (KAFKA_*, SCHEMA_REGISTRY_URL, PIPELINE_*), the --config"
-                    + " file, defaults. Any Kafka Streams/client property can go in the file.",
+                    + " file, defaults. Any Kafka Streams/client property can go in the file or in -X KEY=VALUE.",
             "Router keys: " + RouterSettings.CUTOVER + " (ISO-8601 instant), " + RouterSettings.STATS_INTERVAL
                     + ", " + RouterSettings.STARTUP_TIMEOUT + ", " + RouterSettings.METRICS_PORT
                     + " (Prometheus /metrics; needs pipeline.admin.token). See docs/router.md."})
@@ -42,20 +43,11 @@ public final class RouterMain implements Callable<Integer> {
     /** Could not start: bad settings, topics of another layout, Kafka or the registry unreachable. */
     static final int EXIT_CANNOT_START = 1;
 
-    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT,...", description = "Kafka brokers")
-    String bootstrapServers;
-
-    @Option(names = "--schema-registry-url", paramLabel = "URL", description = "Confluent-compatible schema registry")
-    String schemaRegistryUrl;
+    @Mixin
+    ConnectionOptions connection;
 
     @Option(names = "--state-dir", paramLabel = "DIR", description = "Kafka Streams state directory (state.dir)")
     Path stateDir;
-
-    @Option(names = "--config", paramLabel = "FILE", description = "properties file")
-    Path config;
-
-    @Option(names = "--topic-prefix", paramLabel = "PREFIX", description = "topic name prefix (default webhooks.)")
-    String topicPrefix;
 
     public static void main(String[] args) {
         SchemaClasses.trust();
@@ -68,12 +60,8 @@ public final class RouterMain implements Callable<Integer> {
         RouterSettings router;
         SchemaRegistryClient registry;
         try {
-            Map<String, String> overrides = new HashMap<>();
-            overrides.put(PipelineSettings.BOOTSTRAP_SERVERS, bootstrapServers);
-            overrides.put("schema.registry.url", schemaRegistryUrl);
-            overrides.put(StreamsConfig.STATE_DIR_CONFIG, stateDir == null ? null : stateDir.toString());
-            overrides.put(PipelineSettings.TOPIC_PREFIX, topicPrefix);
-            settings = PipelineSettings.load(Optional.ofNullable(config), System.getenv(), overrides);
+            settings = connection.settings(stateDir == null ? Map.of()
+                    : Map.of(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString()));
             router = RouterSettings.from(settings);
             registry = settings.registryClient();
         } catch (SettingsException e) {

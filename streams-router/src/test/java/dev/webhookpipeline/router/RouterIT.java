@@ -160,7 +160,7 @@ class RouterIT {
         Result result = runMain("--help");
         assertThat(result.exit).isZero();
         assertThat(result.out).contains("--bootstrap-servers", "--schema-registry-url", "--state-dir", "--config",
-                "--topic-prefix", RouterSettings.CUTOVER);
+                "--topic-prefix", "--property=KEY=VALUE", RouterSettings.CUTOVER);
     }
 
     private record Result(int exit, String out, String err) {}

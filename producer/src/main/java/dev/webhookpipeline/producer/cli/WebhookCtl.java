@@ -1,16 +1,13 @@
 package dev.webhookpipeline.producer.cli;
 
 import dev.webhookpipeline.schema.SchemaClasses;
+import dev.webhookpipeline.settings.ConnectionOptions;
 import dev.webhookpipeline.settings.PipelineSettings;
 import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Mixin;
 
 /** {@code webhookctl}: publish events and manage tenants' webhook configs from the command line. */
 @Command(name = "webhookctl", mixinStandardHelpOptions = true, version = "webhookctl 0.1.0",
@@ -22,43 +19,15 @@ import picocli.CommandLine.ScopeType;
                 + " KAFKA_<PROPERTY>, PIPELINE_<SETTING>) and the --config file (Kafka client properties plus pipeline.* keys)."})
 public final class WebhookCtl {
 
-    @Option(names = "--bootstrap-servers", scope = ScopeType.INHERIT, paramLabel = "HOST:PORT[,...]",
-            description = "Kafka brokers (env KAFKA_BOOTSTRAP_SERVERS).")
-    String bootstrapServers;
-
-    @Option(names = "--schema-registry-url", scope = ScopeType.INHERIT, paramLabel = "URL",
-            description = "Confluent-compatible schema registry (env SCHEMA_REGISTRY_URL).")
-    String schemaRegistryUrl;
-
-    @Option(names = "--topic-prefix", scope = ScopeType.INHERIT, paramLabel = "PREFIX",
-            description = "Prefix of the pipeline's topics (default webhooks.).")
-    String topicPrefix;
-
-    @Option(names = "--config", scope = ScopeType.INHERIT, paramLabel = "FILE",
-            description = "Properties file: Kafka client properties and pipeline.* settings.")
-    Path configFile;
-
-    @Option(names = {"-X", "--property"}, scope = ScopeType.INHERIT, paramLabel = "KEY=VALUE",
-            description = "Any Kafka client property or pipeline.* setting, e.g. -X security.protocol=SSL.")
-    Map<String, String> properties = new HashMap<>();
+    @Mixin
+    ConnectionOptions connection;
 
     /** Where {@code publish} reads JSON lines from; replaceable for tests. */
     java.io.InputStream stdin = System.in;
 
     /** Settings of this invocation; {@code extra} holds command-specific overrides. */
     PipelineSettings settings(Map<String, String> extra) {
-        Map<String, String> overrides = new HashMap<>(properties);
-        overrides.putAll(extra);
-        put(overrides, PipelineSettings.BOOTSTRAP_SERVERS, bootstrapServers);
-        put(overrides, "schema.registry.url", schemaRegistryUrl);
-        put(overrides, PipelineSettings.TOPIC_PREFIX, topicPrefix);
-        return PipelineSettings.load(Optional.ofNullable(configFile), System.getenv(), overrides);
-    }
-
-    private static void put(Map<String, String> map, String key, String value) {
-        if (value != null) {
-            map.put(key, value);
-        }
+        return connection.settings(extra);
     }
 
     public static void main(String[] args) {
