@@ -2,11 +2,16 @@ package dev.webhookpipeline.settings;
 
 import dev.webhookpipeline.serde.SerdeConfig;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.ScopeType;
 
 /**
@@ -34,9 +39,14 @@ public final class ConnectionOptions {
             description = "Prefix of the pipeline's topics (default webhooks.).")
     String topicPrefix;
 
+    // Parsed here rather than as a picocli Map option: picocli's own error repeats a malformed
+    // argument, which may be a secret typed without its key.
     @Option(names = {"-X", "--property"}, scope = ScopeType.INHERIT, paramLabel = "KEY=VALUE",
             description = "Any Kafka client property or pipeline.* setting, e.g. -X security.protocol=SSL.")
-    Map<String, String> properties = new LinkedHashMap<>();
+    List<String> properties = new ArrayList<>();
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
 
     /**
      * The settings of this command line, over the environment and the {@code --config} file.
@@ -53,12 +63,26 @@ public final class ConnectionOptions {
      * Options not given are left out, so they do not hide a {@code -X} pair of the same key.
      */
     public Map<String, String> overrides(Map<String, String> extra) {
-        Map<String, String> overrides = new HashMap<>(properties);
+        Map<String, String> overrides = new HashMap<>(properties());
         extra.forEach((key, value) -> put(overrides, key, value));
         put(overrides, PipelineSettings.BOOTSTRAP_SERVERS, bootstrapServers);
         put(overrides, SerdeConfig.SCHEMA_REGISTRY_URL, schemaRegistryUrl);
         put(overrides, PipelineSettings.TOPIC_PREFIX, topicPrefix);
         return overrides;
+    }
+
+    /** The {@code -X} pairs; a usage error (exit 2) for one without a key or an '='. */
+    Map<String, String> properties() {
+        Map<String, String> pairs = new LinkedHashMap<>();
+        for (String pair : properties) {
+            int eq = pair.indexOf('=');
+            if (eq <= 0) {
+                throw new ParameterException(command.commandLine(), "-X/--property expects KEY=VALUE, e.g. -X "
+                        + "security.protocol=SSL; one argument has no '=' or no key (not repeated here: it may hold a secret)");
+            }
+            pairs.put(pair.substring(0, eq).strip(), pair.substring(eq + 1));
+        }
+        return pairs;
     }
 
     private static void put(Map<String, String> map, String key, String value) {

@@ -102,6 +102,7 @@ public final class Dispatcher implements AutoCloseable {
     private final Queue<String> retryRequests = new ConcurrentLinkedQueue<>();
     private final Queue<String> refreshRequests = new ConcurrentLinkedQueue<>();
     private volatile boolean running;
+    private long lastPoll; // System.nanoTime() of the last consumer.poll, poll thread only
 
     private final Map<String, TenantStatus> statuses = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicLong deliveredWebhooks = new AtomicLong();
@@ -210,7 +211,7 @@ public final class Dispatcher implements AutoCloseable {
                 commit(false);
                 publishStatus(now);
                 progress.flush(false);
-                enqueue(consumer.poll(inFlight > 0 || !dirty.isEmpty() ? BUSY_POLL : pollTimeout(now)));
+                enqueue(nextRecords(now));
             }
             drainInFlight();
             Instant end = clock.instant();
@@ -222,9 +223,34 @@ public final class Dispatcher implements AutoCloseable {
             log.error("dispatcher stopped on an unexpected error; its partitions go to the other instances", e);
         } finally {
             running = false;
-            progress.close();
+            // The consumer first: leaving the group runs onPartitionsRevoked, which publishes the
+            // partitions' progress for the next owner and so needs the progress store still open.
             consumer.close(Duration.ofSeconds(10));
+            progress.close();
         }
+    }
+
+    /**
+     * Idle, blocks in poll until records arrive or the next timer. Busy (requests in flight or
+     * tenants waiting for a slot), asks the consumer for what it has fetched at most every
+     * {@code BUSY_POLL} and in between parks until a request completes (its sender unparks this
+     * thread): a completion frees its tenant for the next webhook at once, not after a poll timeout
+     * — that is what paces a tenant's sequential deliveries — without spinning on the consumer.
+     */
+    private Iterable<ConsumerRecord<String, byte[]>> nextRecords(Instant now) {
+        if (inFlight == 0 && dirty.isEmpty()) {
+            lastPoll = System.nanoTime();
+            return consumer.poll(pollTimeout(now));
+        }
+        long sincePoll = System.nanoTime() - lastPoll;
+        if (sincePoll >= BUSY_POLL.toNanos()) {
+            lastPoll = System.nanoTime();
+            return consumer.poll(Duration.ZERO);
+        }
+        if (completions.isEmpty()) {
+            java.util.concurrent.locks.LockSupport.parkNanos(BUSY_POLL.toNanos() - sincePoll);
+        }
+        return List.of();
     }
 
     private Duration pollTimeout(Instant now) {
@@ -441,7 +467,10 @@ public final class Dispatcher implements AutoCloseable {
         }
         WebhookRequest request = request(tenantConfig, batching, webhooks);
         inFlight++;
-        requests.execute(() -> completions.add(new Completion(state, ref, webhooks, sender.send(request))));
+        requests.execute(() -> {
+            completions.add(new Completion(state, ref, webhooks, sender.send(request)));
+            java.util.concurrent.locks.LockSupport.unpark(pollThread); // see nextRecords
+        });
     }
 
     private static WebhookRequest request(WebhookConfig tenant, boolean batching, List<QueuedWebhook> webhooks) {

@@ -263,11 +263,14 @@ public final class TenantQueue {
     }
 
     /**
-     * True when webhooks were let go and the queue has room again: the partition should be re-read
-     * from {@link #overflowFrom()}. Calling {@link #rereadStarted()} then clears the mark.
+     * True when webhooks were let go and the queue has room again — half of it, so that a busy
+     * tenant's next webhooks are on their way while it still sends the rest (re-reading only once
+     * it ran dry would stall it once per {@code capacity} webhooks). Never while failing or held:
+     * then the queue keeps only one batch. The partition should be re-read from
+     * {@link #overflowFrom()}; calling {@link #rereadStarted()} then clears the mark.
      */
     public boolean needsReread() {
-        return overflowFrom >= 0 && inFlight == 0 && failedAttempts == 0 && !held && queue.size() < MAX_BATCH;
+        return overflowFrom >= 0 && failedAttempts == 0 && !held && queue.size() <= capacity / 2;
     }
 
     public void rereadStarted() {

@@ -161,6 +161,27 @@ class TenantQueueTest {
     }
 
     @Test
+    void aBusyTenantAsksForWhatItLetGoOnceHalfDrainedEvenWithARequestInFlight() {
+        TenantQueue queue = queueWith(1500, T0); // capacity 1000: 1001.. let go
+        assertThat(queue.size()).isEqualTo(1000);
+        assertThat(queue.overflowFrom()).isEqualTo(1000 + 1001);
+        for (int i = 0; i < 4; i++) { // 400 sent: 600 left, more than half
+            assertThat(queue.nextRequest(T0, true, WINDOW)).hasSize(100);
+            queue.delivered(T0);
+        }
+        assertThat(queue.needsReread()).isFalse();
+        assertThat(queue.nextRequest(T0, true, WINDOW)).hasSize(100);
+        queue.delivered(T0);
+        assertThat(queue.nextRequest(T0, true, WINDOW)).hasSize(100); // in flight while the re-read starts
+        assertThat(queue.needsReread()).isTrue();
+        queue.rereadStarted();
+        assertThat(queue.offer(webhook(1000, T0))).isEqualTo(TenantQueue.Offer.ALREADY_SEEN);
+        assertThat(queue.offer(webhook(1001, T0))).isEqualTo(TenantQueue.Offer.QUEUED);
+        queue.delivered(T0);
+        assertThat(ids(queue.nextRequest(T0, true, WINDOW))).startsWith(601L).hasSize(100);
+    }
+
+    @Test
     void holdingKeepsOneBatchAndReleasingAsksForTheRest() {
         TenantQueue queue = queueWith(300, T0);
         queue.hold(true);
@@ -168,12 +189,7 @@ class TenantQueueTest {
         assertThat(queue.offer(webhook(301, T0))).isEqualTo(TenantQueue.Offer.OVERFLOWED);
         assertThat(queue.needsReread()).isFalse();
         queue.hold(false);
-        assertThat(queue.needsReread()).isFalse(); // the queue is full: drain first
-        for (int i = 0; i < 100; i++) {
-            queue.nextRequest(T0, false, WINDOW);
-            queue.delivered(T0);
-        }
-        assertThat(queue.needsReread()).isTrue();
+        assertThat(queue.needsReread()).isTrue(); // one batch kept, room for 900: read the rest again at once
         assertThat(queue.overflowFrom()).isEqualTo(1101);
     }
 }

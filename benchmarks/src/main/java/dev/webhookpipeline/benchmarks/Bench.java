@@ -1,0 +1,185 @@
+package dev.webhookpipeline.benchmarks;
+
+import dev.webhookpipeline.dispatcher.DispatcherConfig;
+import dev.webhookpipeline.dispatcher.DispatcherMain;
+import dev.webhookpipeline.registry.SchemaRegistryClient;
+import dev.webhookpipeline.schema.EventType;
+import dev.webhookpipeline.schema.OutboundWebhook;
+import dev.webhookpipeline.schema.WebhookConfig;
+import dev.webhookpipeline.serde.AvroSerializer;
+import dev.webhookpipeline.tenant.EndpointPolicy;
+import dev.webhookpipeline.testsupport.ApicurioRegistry;
+import dev.webhookpipeline.testsupport.JavaProcess;
+import dev.webhookpipeline.testsupport.KafkaBroker;
+import dev.webhookpipeline.testsupport.SampleRecords;
+import dev.webhookpipeline.topics.PipelineTopics;
+import dev.webhookpipeline.topics.TopicInitializer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntFunction;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * What every benchmark section shares: one in-JVM Kafka broker, one schema registry, one loopback
+ * receiver, and the steps to set a scenario up (its own topics, tenants and a pre-filled outbound
+ * topic) and to run dispatchers in this JVM or as their own processes.
+ */
+final class Bench implements AutoCloseable {
+
+    /** Producer settings of every pre-fill and of the raw produce ceiling: the pipeline's own (acks=all, idempotent). */
+    static final Map<String, Object> PRODUCER = Map.of(ProducerConfig.ACKS_CONFIG, "all",
+            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.LINGER_MS_CONFIG, 20,
+            ProducerConfig.BATCH_SIZE_CONFIG, 262_144, ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+
+    final KafkaBroker kafka;
+    final ApicurioRegistry registry;
+    final SchemaRegistryClient client;
+    final CountingReceiver receiver;
+    final Path workDir;
+
+    private Bench(KafkaBroker kafka, ApicurioRegistry registry, CountingReceiver receiver, Path workDir) {
+        this.kafka = kafka;
+        this.registry = registry;
+        this.client = SchemaRegistryClient.builder(registry.url()).build();
+        this.receiver = receiver;
+        this.workDir = workDir;
+    }
+
+    static Bench start() throws Exception {
+        BenchmarkMain.progress("starting an in-JVM Kafka broker, a schema registry (own process) and a loopback receiver");
+        long t0 = System.nanoTime();
+        KafkaBroker kafka = KafkaBroker.start();
+        ApicurioRegistry registry = ApicurioRegistry.start();
+        CountingReceiver receiver = CountingReceiver.start();
+        BenchmarkMain.progress(String.format(Locale.ROOT, "ready in %.1f s", (System.nanoTime() - t0) / 1e9));
+        return new Bench(kafka, registry, receiver, Files.createTempDirectory("webhook-bench"));
+    }
+
+    Map<String, Object> kafkaProperties() {
+        return Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    }
+
+    /** A fresh set of the pipeline's topics (12 partitions each) under {@code name.}. */
+    PipelineTopics topics(String name) throws Exception {
+        PipelineTopics topics = PipelineTopics.builder().prefix(name + ".").build();
+        try (Admin admin = kafka.admin()) {
+            new TopicInitializer(admin).ensure(topics.all());
+        }
+        return topics;
+    }
+
+    static String tenant(String scenario, int t) {
+        return scenario + "-" + t;
+    }
+
+    /** Configures tenants 0..n-1 of a scenario, each with the endpoint {@code endpoint.apply(t)}, every event type enabled. */
+    void configure(PipelineTopics topics, String scenario, int tenants, boolean batching, IntFunction<String> endpoint) {
+        Map<String, Object> props = new java.util.HashMap<>(kafkaProperties());
+        props.putAll(PRODUCER);
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        try (var producer = new KafkaProducer<String, WebhookConfig>(props, new StringSerializer(), new AvroSerializer<>(client, true))) {
+            for (int t = 0; t < tenants; t++) {
+                String tenant = tenant(scenario, t);
+                producer.send(new ProducerRecord<>(topics.tenantConfig().name(), tenant, WebhookConfig.newBuilder(
+                        SampleRecords.config(tenant, endpoint.apply(t), List.of(EventType.values()))).setBatching(batching).build()),
+                        check(failure));
+            }
+            producer.flush();
+        }
+        rethrow(failure, "configuring " + tenants + " tenants");
+    }
+
+    /** Outbound records, Avro-encoded up front: webhook ids 1, 2, 3… per tenant, tenants taking turns. */
+    List<ProducerRecord<byte[], byte[]>> outboundRecords(PipelineTopics topics, String scenario, int tenants, int count) {
+        var keys = new StringSerializer();
+        var values = new AvroSerializer<OutboundWebhook>(client, true);
+        String topic = topics.outbound().name();
+        long[] ids = new long[tenants];
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            int t = i % tenants;
+            String tenant = tenant(scenario, t);
+            records.add(new ProducerRecord<>(topic, keys.serialize(topic, tenant),
+                    values.serialize(topic, SampleRecords.outbound(tenant, ++ids[t], EventType.RISK_LEVEL_CHANGED))));
+        }
+        return records;
+    }
+
+    /** Produces the records with the pipeline's producer settings; returns the seconds from the first send to the last ack. */
+    double produce(List<ProducerRecord<byte[], byte[]>> records) {
+        Map<String, Object> props = new java.util.HashMap<>(kafkaProperties());
+        props.putAll(PRODUCER);
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        try (var producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.partitionsFor(records.get(0).topic()); // metadata fetched before the clock starts
+            long start = System.nanoTime();
+            for (var record : records) {
+                producer.send(record, check(failure));
+            }
+            producer.flush();
+            double seconds = (System.nanoTime() - start) / 1e9;
+            rethrow(failure, "producing " + records.size() + " records");
+            return seconds;
+        }
+    }
+
+    /** A dispatcher in this JVM, on loopback endpoints. */
+    DispatcherConfig.Builder dispatcherConfig(PipelineTopics topics) {
+        return DispatcherConfig.builder(kafkaProperties(), client, topics).endpointPolicy(EndpointPolicy.localDevelopment());
+    }
+
+    /** A dispatcher as its own JVM ({@code DispatcherMain}, as operators run it), with a capped heap. */
+    JavaProcess dispatcherProcess(PipelineTopics topics, String name, String heap, String... extraArgs) throws IOException {
+        Path log = workDir.resolve(name + ".log");
+        List<String> args = new ArrayList<>(List.of("--bootstrap-servers", kafka.bootstrapServers(),
+                "--schema-registry-url", registry.url(), "--topic-prefix", topics.prefix(),
+                "-X", "pipeline.endpoints.allow-http=true", "-X", "pipeline.endpoints.allow-cidrs=127.0.0.0/8"));
+        args.addAll(List.of(extraArgs));
+        return JavaProcess.builder(DispatcherMain.class.getName(), log).jvmArgs("-Xmx" + heap)
+                .args(args.toArray(String[]::new)).start();
+    }
+
+    /** Resident set size of a process, in MiB, from /proc. */
+    static long residentMiB(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("\\D", "")) >> 10;
+            }
+        }
+        throw new IOException("no VmRSS for pid " + pid);
+    }
+
+    static Callback check(AtomicReference<Exception> failure) {
+        return (metadata, error) -> {
+            if (error != null) {
+                failure.compareAndSet(null, error);
+            }
+        };
+    }
+
+    static void rethrow(AtomicReference<Exception> failure, String what) {
+        if (failure.get() != null) {
+            throw new IllegalStateException(what + " failed: " + failure.get(), failure.get());
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        receiver.close();
+        registry.close();
+        kafka.close();
+    }
+}

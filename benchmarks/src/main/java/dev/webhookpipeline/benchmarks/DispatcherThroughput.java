@@ -1,0 +1,180 @@
+package dev.webhookpipeline.benchmarks;
+
+import dev.webhookpipeline.dispatcher.Dispatcher;
+import dev.webhookpipeline.dispatcher.DispatcherConfig;
+import dev.webhookpipeline.dispatcher.http.WebhookRequest;
+import dev.webhookpipeline.dispatcher.http.WebhookSender;
+import dev.webhookpipeline.payload.WebhookPayload;
+import dev.webhookpipeline.schema.EventType;
+import dev.webhookpipeline.tenant.EndpointPolicy;
+import dev.webhookpipeline.testsupport.SampleRecords;
+import dev.webhookpipeline.topics.PipelineTopics;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * The dispatcher alone: webhooks per second from a pre-filled outbound topic (12 partitions) to the
+ * loopback receiver, for each tenant count, batching on and off — each against the ceilings
+ * measured in the same run: the raw produce and consume rates of the very same records, and the
+ * receiver's own request rate at the dispatcher's concurrency.
+ */
+final class DispatcherThroughput {
+
+    static final String CEILINGS = "Ceilings";
+    static final String SECTION = "Dispatcher: pre-filled outbound topic → receiver";
+    /** The batch window of every batched run: long enough to fill batches of 100 from a backlog. */
+    static final Duration WINDOW = Duration.ofMillis(100);
+
+    private DispatcherThroughput() {}
+
+    static void run(Bench bench, Sizes sizes, Results results) throws Exception {
+        warmUp(bench, sizes);
+        Map<Integer, Double> receiverCeilings = new HashMap<>();
+        boolean ceilingsShown = false;
+        for (int tenants : sizes.tenantCounts()) {
+            for (boolean batching : List.of(true, false)) {
+                int count = batching ? sizes.batched() : Math.max(tenants, sizes.unbatched(tenants));
+                String scenario = "d-" + (batching ? "batched" : "single") + "-" + tenants;
+                PipelineTopics topics = bench.topics(scenario);
+                bench.configure(topics, scenario, tenants, batching, t -> bench.receiver.url("ok/" + t));
+                BenchmarkMain.progress(String.format(Locale.ROOT, "%s: pre-filling %,d webhooks for %,d tenants", scenario,
+                        count, tenants));
+                double produceSeconds = bench.produce(bench.outboundRecords(topics, scenario, tenants, count));
+                double consumeSeconds = rawConsume(bench, topics, count);
+                if (!ceilingsShown) {
+                    results.add(CEILINGS, "raw produce: the outbound records, pre-encoded, acks=all, idempotent, lz4",
+                            count, produceSeconds, "—");
+                    results.add(CEILINGS, "raw consume: a bare consumer reading them as bytes (assigned partitions), read_committed",
+                            count, consumeSeconds, "—");
+                    ceilingsShown = true;
+                }
+                double seconds = dispatch(bench, bench.dispatcherConfig(topics).batchWindow(WINDOW).build(), count, scenario);
+                String comparison;
+                if (batching) {
+                    comparison = Results.ratio(count / seconds, count / consumeSeconds, String.format(Locale.ROOT,
+                            "raw consume of this topic (%,.0f /s)", count / consumeSeconds));
+                } else {
+                    int concurrency = Math.min(tenants, DispatcherConfig.builder(Map.of(), bench.client, topics).build().maxInFlight());
+                    double ceiling = receiverCeilings.computeIfAbsent(concurrency,
+                            c -> receiverCeiling(bench, results, c, Math.max(sizes.unbatched(100), c * 20)));
+                    comparison = Results.ratio(count / seconds, ceiling, String.format(Locale.ROOT,
+                            "the receiver ceiling at %d concurrent (%,.0f /s)", concurrency, ceiling));
+                }
+                results.add(SECTION, String.format(Locale.ROOT, "batching %s, %,d tenant%s", batching ? "on (100, window "
+                        + WINDOW.toMillis() + " ms)" : "off", tenants, tenants == 1 ? "" : "s"), count, seconds, comparison);
+            }
+        }
+    }
+
+    /** An unreported batched and unbatched run first, so that no measured scenario pays for the JIT. */
+    private static void warmUp(Bench bench, Sizes sizes) throws Exception {
+        for (boolean batching : List.of(true, false)) {
+            String scenario = "d-warm-up-" + (batching ? "batched" : "single");
+            int count = (batching ? sizes.batched() : sizes.unbatched(100)) / 4;
+            PipelineTopics topics = bench.topics(scenario);
+            bench.configure(topics, scenario, 100, batching, t -> bench.receiver.url("ok/" + t));
+            bench.produce(bench.outboundRecords(topics, scenario, 100, count));
+            rawConsume(bench, topics, count);
+            BenchmarkMain.progress(String.format(Locale.ROOT, "%s: %,d webhooks, not reported", scenario, count));
+            dispatch(bench, bench.dispatcherConfig(topics).batchWindow(WINDOW).build(), count, scenario);
+        }
+    }
+
+    /**
+     * Seconds for a bare consumer to read the topic's records as bytes (no decoding), from its
+     * first poll. Partitions are assigned, not subscribed: there is no group to join, so the time is
+     * fetching and nothing else.
+     */
+    static double rawConsume(Bench bench, PipelineTopics topics, int count) {
+        Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bench.kafka.bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        try (var consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            String topic = topics.outbound().name();
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            long start = System.nanoTime();
+            long deadline = start + Duration.ofMinutes(2).toNanos();
+            int read = 0;
+            while (read < count) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("raw consume read only " + read + " of " + count + " records");
+                }
+                read += consumer.poll(Duration.ofMillis(100)).count();
+            }
+            return (System.nanoTime() - start) / 1e9;
+        }
+    }
+
+    /** Seconds from the first webhook the receiver accepts until it has all {@code count}. */
+    static double dispatch(Bench bench, DispatcherConfig config, int count, String scenario) throws Exception {
+        bench.receiver.expect(count, null);
+        try (Dispatcher dispatcher = new Dispatcher(config)) {
+            dispatcher.start();
+            return bench.receiver.awaitExpected(scenario, Duration.ofMinutes(5));
+        }
+    }
+
+    /**
+     * Requests per second the receiver takes from the dispatcher's own HTTP sender (same library,
+     * settings and connection pool), {@code concurrency} requests at a time, each an unbatched webhook
+     * body with its secret — no Kafka. After a warm-up of the same size.
+     */
+    static double receiverCeiling(Bench bench, Results results, int concurrency, int requests) {
+        String body = WebhookPayload.withSecret(SampleRecords.outbound("ceiling", 1, EventType.RISK_LEVEL_CHANGED).getBody(),
+                "s3cret-for-ceiling-0123456789");
+        var defaults = DispatcherConfig.builder(Map.of(), bench.client, PipelineTopics.builder().build()).build();
+        try (var sender = new WebhookSender(EndpointPolicy.localDevelopment(), defaults.batchTimeout(),
+                defaults.singleTimeout(), false, defaults.maxInFlight(), Clock.systemUTC())) {
+            sendAll(sender, bench, concurrency, requests, body); // warm-up: JIT and connections
+            bench.receiver.expect(requests, null);
+            double seconds = sendAll(sender, bench, concurrency, requests, body);
+            if (bench.receiver.webhooks() != requests) {
+                throw new IllegalStateException("receiver counted " + bench.receiver.webhooks() + " of " + requests);
+            }
+            results.add(CEILINGS, "receiver: the dispatcher's HTTP sender, " + concurrency + " concurrent, no Kafka",
+                    requests, seconds, "—");
+            return requests / seconds;
+        } catch (Exception e) {
+            throw new IllegalStateException("measuring the receiver ceiling failed: " + e, e);
+        }
+    }
+
+    private static double sendAll(WebhookSender sender, Bench bench, int concurrency, int requests, String body)
+            throws Exception {
+        String url = bench.receiver.url("ceiling");
+        try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            long start = System.nanoTime();
+            List<Future<?>> done = new ArrayList<>();
+            for (int c = 0; c < concurrency; c++) {
+                int share = requests / concurrency + (c < requests % concurrency ? 1 : 0);
+                done.add(threads.submit(() -> {
+                    for (int i = 0; i < share; i++) {
+                        var attempt = sender.send(new WebhookRequest("ceiling", url, "s3cret-for-ceiling-0123456789", null,
+                                false, i, i, body));
+                        if (!attempt.delivered()) {
+                            throw new IllegalStateException("receiver refused: " + attempt.error());
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (var f : done) {
+                f.get();
+            }
+            return (System.nanoTime() - start) / 1e9;
+        }
+    }
+}

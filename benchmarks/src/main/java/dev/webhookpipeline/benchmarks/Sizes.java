@@ -1,0 +1,23 @@
+package dev.webhookpipeline.benchmarks;
+
+import java.util.List;
+
+/**
+ * How big each scenario is. {@link #FULL} is what BENCHMARKS.md reports; {@link #QUICK} runs every
+ * section in about a minute, to check the benchmark itself still works (the suite runs it).
+ */
+record Sizes(List<Integer> tenantCounts, int batched, int unbatchedOne, int unbatchedMany, int endToEndRate,
+             int endToEndSeconds, int warmUpSeconds, int endToEndBurst, int manyTenants, int backlog, int scaleOutBatched,
+             int scaleOutUnbatched, int watchSeconds) {
+
+    static final Sizes FULL = new Sizes(List.of(1, 100, 10_000), 100_000, 5_000, 20_000, 2_000, 20, 10, 50_000, 100_000,
+            1_000_000, 200_000, 20_000, 15);
+
+    static final Sizes QUICK = new Sizes(List.of(1, 100, 1_000), 3_000, 200, 2_000, 500, 3, 2, 2_000, 2_000, 20_000, 3_000,
+            1_000, 2);
+
+    /** Unbatched webhooks for a tenant count: one tenant is strictly sequential, so fewer. */
+    int unbatched(int tenants) {
+        return tenants == 1 ? unbatchedOne : unbatchedMany;
+    }
+}

@@ -1,0 +1,36 @@
+package dev.webhookpipeline.benchmarks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.EnumSet;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The benchmark at {@link Sizes#QUICK} sizes, so that it cannot rot: every section runs against the
+ * real broker, registry, router, dispatchers (in this JVM and as processes) and receiver, and every
+ * scenario reports a figure. The figures themselves are not judged here — speed is measured by the
+ * full run, not by the suite.
+ */
+class BenchmarkSmokeIT {
+
+    @Test
+    void everySectionRunsAndReportsEveryScenario() throws Exception {
+        Results results = BenchmarkMain.run(Sizes.QUICK, EnumSet.allOf(BenchmarkMain.Section.class));
+
+        List<Results.Row> rows = results.rows();
+        assertThat(rows).extracting(Results.Row::section).containsOnly(DispatcherThroughput.CEILINGS,
+                DispatcherThroughput.SECTION, EndToEnd.SECTION, Memory.SECTION, ScaleOut.SECTION);
+        // 3 tenant counts × batching on/off; 2 latency + 2 throughput; baseline, many tenants, backlog; 1 and 2 instances × on/off
+        assertThat(rows).filteredOn(r -> r.section().equals(DispatcherThroughput.SECTION)).hasSize(6);
+        assertThat(rows).filteredOn(r -> r.section().equals(EndToEnd.SECTION)).hasSize(4);
+        assertThat(rows).filteredOn(r -> r.section().equals(Memory.SECTION)).hasSize(3);
+        assertThat(rows).filteredOn(r -> r.section().equals(ScaleOut.SECTION)).hasSize(4);
+        // raw produce, raw consume, and the receiver at each unbatched concurrency (1, 100, 256)
+        assertThat(rows).filteredOn(r -> r.section().equals(DispatcherThroughput.CEILINGS)).hasSize(5);
+        assertThat(rows).allSatisfy(r -> assertThat(r.value()).as(r.toString()).isPositive());
+        assertThat(rows).filteredOn(r -> r.scenario().contains("endpoint down"))
+                .allSatisfy(r -> assertThat(r.comparison()).contains("0 delivered"));
+        assertThat(results.markdown()).contains("| scenario | count | figure | compared with |");
+    }
+}
