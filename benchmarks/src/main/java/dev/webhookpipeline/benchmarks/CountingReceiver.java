@@ -35,6 +35,7 @@ final class CountingReceiver implements AutoCloseable {
     private final AtomicLong webhooks = new AtomicLong();
     private final AtomicLong firstAt = new AtomicLong();
     private final AtomicLong doneAt = new AtomicLong();
+    private final AtomicLong halfAt = new AtomicLong();
     private volatile long target = Long.MAX_VALUE;
     private volatile LatencyProbe probe;
 
@@ -96,6 +97,7 @@ final class CountingReceiver implements AutoCloseable {
         refused.reset();
         firstAt.set(0);
         doneAt.set(0);
+        halfAt.set(0);
         this.probe = latencyProbe;
         this.target = webhooks;
     }
@@ -106,6 +108,11 @@ final class CountingReceiver implements AutoCloseable {
 
     long requests() {
         return requests.sum();
+    }
+
+    /** Seconds the second half of the expected webhooks took: the steady state, past start-up and warm-up. */
+    double secondHalfSeconds() {
+        return (doneAt.get() - halfAt.get()) / 1e9;
     }
 
     /** {@link System#nanoTime} when the expected count was reached; 0 until then. */
@@ -152,6 +159,9 @@ final class CountingReceiver implements AutoCloseable {
         int count = countWebhooks(body, now);
         firstAt.compareAndSet(0, now);
         long total = webhooks.addAndGet(count);
+        if (total >= target / 2 && halfAt.get() == 0) {
+            halfAt.compareAndSet(0, now);
+        }
         if (total >= target && doneAt.get() == 0) {
             doneAt.compareAndSet(0, now);
         }

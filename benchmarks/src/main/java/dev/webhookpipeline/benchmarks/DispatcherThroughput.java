@@ -2,6 +2,7 @@ package dev.webhookpipeline.benchmarks;
 
 import dev.webhookpipeline.dispatcher.Dispatcher;
 import dev.webhookpipeline.dispatcher.DispatcherConfig;
+import dev.webhookpipeline.dispatcher.delivery.TenantQueue;
 import dev.webhookpipeline.dispatcher.http.WebhookRequest;
 import dev.webhookpipeline.dispatcher.http.WebhookSender;
 import dev.webhookpipeline.payload.WebhookPayload;
@@ -40,7 +41,7 @@ final class DispatcherThroughput {
 
     static void run(Bench bench, Sizes sizes, Results results) throws Exception {
         warmUp(bench, sizes);
-        Map<Integer, Double> receiverCeilings = new HashMap<>();
+        Map<String, Double> receiverCeilings = new HashMap<>();
         boolean ceilingsShown = false;
         for (int tenants : sizes.tenantCounts()) {
             for (boolean batching : List.of(true, false)) {
@@ -51,25 +52,26 @@ final class DispatcherThroughput {
                 BenchmarkMain.progress(String.format(Locale.ROOT, "%s: pre-filling %,d webhooks for %,d tenants", scenario,
                         count, tenants));
                 double produceSeconds = bench.produce(bench.outboundRecords(topics, scenario, tenants, count));
-                double consumeSeconds = rawConsume(bench, topics, count);
+                double consumeSeconds = bestOf(3, () -> rawConsume(bench, topics, count));
                 if (!ceilingsShown) {
                     results.add(CEILINGS, "raw produce: the outbound records, pre-encoded, acks=all, idempotent, lz4",
                             count, produceSeconds, "—");
-                    results.add(CEILINGS, "raw consume: a bare consumer reading them as bytes (assigned partitions), read_committed",
+                    results.add(CEILINGS, "raw consume: a bare consumer reading them as bytes (assigned partitions), read_committed, best of 3",
                             count, consumeSeconds, "—");
                     ceilingsShown = true;
                 }
                 double seconds = dispatch(bench, bench.dispatcherConfig(topics).batchWindow(WINDOW).build(), count, scenario);
-                String comparison;
+                // The receiver's ceiling for the same requests: the same concurrency (one request in flight per
+                // tenant, at most the dispatcher's in-flight limit) and the same webhooks per request.
+                int concurrency = Math.min(tenants, DispatcherConfig.builder(Map.of(), bench.client, topics).build().maxInFlight());
+                int perRequest = batching ? Math.min(TenantQueue.MAX_BATCH, count / tenants) : 1;
+                double ceiling = receiverCeilings.computeIfAbsent(concurrency + "x" + perRequest, key -> receiverCeiling(bench,
+                        results, concurrency, perRequest, Math.max(sizes.unbatched(100), concurrency * 20)));
+                String comparison = Results.ratio(count / seconds, ceiling, String.format(Locale.ROOT,
+                        "the receiver ceiling for these requests (%,.0f /s)", ceiling));
                 if (batching) {
-                    comparison = Results.ratio(count / seconds, count / consumeSeconds, String.format(Locale.ROOT,
+                    comparison += "; " + Results.ratio(count / seconds, count / consumeSeconds, String.format(Locale.ROOT,
                             "raw consume of this topic (%,.0f /s)", count / consumeSeconds));
-                } else {
-                    int concurrency = Math.min(tenants, DispatcherConfig.builder(Map.of(), bench.client, topics).build().maxInFlight());
-                    double ceiling = receiverCeilings.computeIfAbsent(concurrency,
-                            c -> receiverCeiling(bench, results, c, Math.max(sizes.unbatched(100), c * 20)));
-                    comparison = Results.ratio(count / seconds, ceiling, String.format(Locale.ROOT,
-                            "the receiver ceiling at %d concurrent (%,.0f /s)", concurrency, ceiling));
                 }
                 results.add(SECTION, String.format(Locale.ROOT, "batching %s, %,d tenant%s", batching ? "on (100, window "
                         + WINDOW.toMillis() + " ms)" : "off", tenants, tenants == 1 ? "" : "s"), count, seconds, comparison);
@@ -118,6 +120,15 @@ final class DispatcherThroughput {
         }
     }
 
+    /** The fastest of {@code passes} timings: a ceiling is the best the machine did. */
+    static double bestOf(int passes, java.util.function.DoubleSupplier seconds) {
+        double best = Double.MAX_VALUE;
+        for (int i = 0; i < passes; i++) {
+            best = Math.min(best, seconds.getAsDouble());
+        }
+        return best;
+    }
+
     /** Seconds from the first webhook the receiver accepts until it has all {@code count}. */
     static double dispatch(Bench bench, DispatcherConfig config, int count, String scenario) throws Exception {
         bench.receiver.expect(count, null);
@@ -128,31 +139,38 @@ final class DispatcherThroughput {
     }
 
     /**
-     * Requests per second the receiver takes from the dispatcher's own HTTP sender (same library,
-     * settings and connection pool), {@code concurrency} requests at a time, each an unbatched webhook
-     * body with its secret — no Kafka. After a warm-up of the same size.
+     * Webhooks per second the receiver takes from the dispatcher's own HTTP sender (same library,
+     * settings and connection pool), {@code concurrency} requests at a time, each carrying
+     * {@code perRequest} webhooks with their secret — no Kafka. After a warm-up of the same size.
      */
-    static double receiverCeiling(Bench bench, Results results, int concurrency, int requests) {
-        String body = WebhookPayload.withSecret(SampleRecords.outbound("ceiling", 1, EventType.RISK_LEVEL_CHANGED).getBody(),
-                "s3cret-for-ceiling-0123456789");
+    static double receiverCeiling(Bench bench, Results results, int concurrency, int perRequest, int requests) {
+        String secret = "s3cret-for-ceiling-0123456789";
+        StringBuilder batch = new StringBuilder();
+        for (int i = 1; i <= perRequest; i++) {
+            batch.append(batch.isEmpty() ? "" : ",").append(WebhookPayload.withSecret(
+                    SampleRecords.outbound("ceiling", i, EventType.RISK_LEVEL_CHANGED).getBody(), secret));
+        }
+        String body = perRequest == 1 ? batch.toString() : "[" + batch + "]";
         var defaults = DispatcherConfig.builder(Map.of(), bench.client, PipelineTopics.builder().build()).build();
         try (var sender = new WebhookSender(EndpointPolicy.localDevelopment(), defaults.batchTimeout(),
                 defaults.singleTimeout(), false, defaults.maxInFlight(), Clock.systemUTC())) {
-            sendAll(sender, bench, concurrency, requests, body); // warm-up: JIT and connections
-            bench.receiver.expect(requests, null);
-            double seconds = sendAll(sender, bench, concurrency, requests, body);
-            if (bench.receiver.webhooks() != requests) {
-                throw new IllegalStateException("receiver counted " + bench.receiver.webhooks() + " of " + requests);
+            sendAll(sender, bench, concurrency, requests, perRequest > 1, body); // warm-up: JIT and connections
+            bench.receiver.expect((long) requests * perRequest, null);
+            double seconds = sendAll(sender, bench, concurrency, requests, perRequest > 1, body);
+            if (bench.receiver.webhooks() != (long) requests * perRequest) {
+                throw new IllegalStateException("receiver counted " + bench.receiver.webhooks() + " of " + requests * perRequest);
             }
-            results.add(CEILINGS, "receiver: the dispatcher's HTTP sender, " + concurrency + " concurrent, no Kafka",
-                    requests, seconds, "—");
-            return requests / seconds;
+            results.add(CEILINGS, String.format(Locale.ROOT, "receiver: the dispatcher's HTTP sender, %d concurrent, %d "
+                    + "webhook%s per request, no Kafka", concurrency, perRequest, perRequest == 1 ? "" : "s"),
+                    (long) requests * perRequest, seconds, "—");
+            return requests * perRequest / seconds;
         } catch (Exception e) {
             throw new IllegalStateException("measuring the receiver ceiling failed: " + e, e);
         }
     }
 
-    private static double sendAll(WebhookSender sender, Bench bench, int concurrency, int requests, String body)
+    private static double sendAll(WebhookSender sender, Bench bench, int concurrency, int requests, boolean batch,
+                                  String body)
             throws Exception {
         String url = bench.receiver.url("ceiling");
         try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -163,7 +181,7 @@ final class DispatcherThroughput {
                 done.add(threads.submit(() -> {
                     for (int i = 0; i < share; i++) {
                         var attempt = sender.send(new WebhookRequest("ceiling", url, "s3cret-for-ceiling-0123456789", null,
-                                false, i, i, body));
+                                batch, i, i, body));
                         if (!attempt.delivered()) {
                             throw new IllegalStateException("receiver refused: " + attempt.error());
                         }

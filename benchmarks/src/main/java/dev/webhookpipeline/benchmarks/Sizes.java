@@ -10,8 +10,8 @@ record Sizes(List<Integer> tenantCounts, int batched, int unbatchedOne, int unba
              int endToEndSeconds, int warmUpSeconds, int endToEndBurst, int manyTenants, int backlog, int scaleOutBatched,
              int scaleOutUnbatched, int watchSeconds) {
 
-    static final Sizes FULL = new Sizes(List.of(1, 100, 10_000), 100_000, 5_000, 20_000, 2_000, 20, 10, 50_000, 100_000,
-            1_000_000, 200_000, 20_000, 15);
+    static final Sizes FULL = new Sizes(List.of(1, 100, 10_000), 300_000, 5_000, 30_000, 2_000, 20, 10, 50_000, 100_000,
+            1_000_000, 200_000, 40_000, 15);
 
     static final Sizes QUICK = new Sizes(List.of(1, 100, 1_000), 3_000, 200, 2_000, 500, 3, 2, 2_000, 2_000, 20_000, 3_000,
             1_000, 2);

@@ -43,6 +43,18 @@ class WebhookPayloadTest {
     }
 
     @Test
+    void oneInserterGivesEachBodyOfABatchWhatWithSecretGives() {
+        String secret = "s\"e\\c\u0001ret";
+        WebhookPayload.SecretInserter inserter = WebhookPayload.inserting(secret);
+        for (long id = 1; id <= 3; id++) {
+            String body = WebhookPayload.body(id, EVENT, EventType.TASK_CREATED, Instant.ofEpochSecond(id), "{\"n\":" + id + "}");
+            assertThat(inserter.into(body)).isEqualTo(WebhookPayload.withSecret(body, secret));
+            assertThat(inserter.into(" " + body)).isEqualTo(WebhookPayload.withSecret(" " + body, secret)); // parse path
+        }
+        assertThat(inserter.toString()).doesNotContain("s\\\"e").doesNotContain(secret).contains("***");
+    }
+
+    @Test
     void dataMustBeAJsonObject() {
         assertThatThrownBy(() -> WebhookPayload.body(1, EVENT, EventType.TASK_CREATED, Instant.EPOCH, "[1,2]"))
                 .hasMessageContaining("must be a JSON object, got ARRAY");

@@ -31,7 +31,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -103,6 +102,7 @@ public final class Dispatcher implements AutoCloseable {
     private final Queue<String> refreshRequests = new ConcurrentLinkedQueue<>();
     private volatile boolean running;
     private long lastPoll; // System.nanoTime() of the last consumer.poll, poll thread only
+    private final java.util.Set<PartitionState> rereadNow = new java.util.HashSet<>(); // poll thread only
 
     private final Map<String, TenantStatus> statuses = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicLong deliveredWebhooks = new AtomicLong();
@@ -199,13 +199,17 @@ public final class Dispatcher implements AutoCloseable {
             while (running) {
                 Instant now = clock.instant();
                 applyCompletions(now);
+                if (!rereadNow.isEmpty()) { // a busy tenant has room again: fetch its next webhooks now
+                    rereadWhereNeeded(rereadNow);
+                    rereadNow.clear();
+                }
                 applyRetryRequests(now);
                 applyConfigChanges();
                 fireTimers(now);
                 dispatchDirty(now);
                 if (System.nanoTime() - lastHousekeeping > HOUSEKEEPING_EVERY.toNanos()) {
                     lastHousekeeping = System.nanoTime();
-                    rereadWhereNeeded();
+                    rereadWhereNeeded(partitions.values());
                     adjustPauses();
                 }
                 commit(false);
@@ -327,6 +331,9 @@ public final class Dispatcher implements AutoCloseable {
             Attempt lastFailure = c.attempt().delivered() ? null : c.attempt();
             if (c.attempt().delivered()) {
                 queue.delivered(now);
+                if (queue.needsReread()) {
+                    rereadNow.add(c.state());
+                }
                 deliveredWebhooks.addAndGet(c.sent().size());
                 deliveredRequests.incrementAndGet();
             } else {
@@ -465,10 +472,18 @@ public final class Dispatcher implements AutoCloseable {
             state.forgetIfIdle(queue, now);
             return;
         }
-        WebhookRequest request = request(tenantConfig, batching, webhooks);
         inFlight++;
+        // The body is built on the request's own virtual thread: the poll thread is the one that
+        // serves every tenant, so it only decides what goes (the config read here is what is sent).
         requests.execute(() -> {
-            completions.add(new Completion(state, ref, webhooks, sender.send(request)));
+            Attempt attempt;
+            try {
+                attempt = sender.send(request(tenantConfig, batching, webhooks));
+            } catch (RuntimeException e) { // never leave the tenant waiting for a completion
+                attempt = Attempt.failed(-1, "could not build the request: " + e.getClass().getSimpleName(),
+                        clock.instant(), 0);
+            }
+            completions.add(new Completion(state, ref, webhooks, attempt));
             java.util.concurrent.locks.LockSupport.unpark(pollThread); // see nextRecords
         });
     }
@@ -477,8 +492,12 @@ public final class Dispatcher implements AutoCloseable {
         String secret = tenant.getSecret();
         String body;
         if (batching) {
-            body = webhooks.stream().map(w -> WebhookPayload.withSecret(w.body(), secret))
-                    .collect(Collectors.joining(",", "[", "]"));
+            WebhookPayload.SecretInserter inserter = WebhookPayload.inserting(secret);
+            StringBuilder out = new StringBuilder(webhooks.size() * (webhooks.get(0).body().length() + 64)).append('[');
+            for (QueuedWebhook webhook : webhooks) {
+                out.append(out.length() > 1 ? "," : "").append(inserter.into(webhook.body()));
+            }
+            body = out.append(']').toString();
         } else {
             body = WebhookPayload.withSecret(webhooks.get(0).body(), secret);
         }
@@ -486,9 +505,9 @@ public final class Dispatcher implements AutoCloseable {
                 webhooks.get(0).webhookId(), webhooks.get(webhooks.size() - 1).webhookId(), body);
     }
 
-    /** A tenant that let webhooks go and has room again: re-read its partition from the first one. */
-    private void rereadWhereNeeded() {
-        for (PartitionState state : partitions.values()) {
+    /** Seeks each of these partitions back to the lowest offset a tenant let go and has room for again. */
+    private void rereadWhereNeeded(Collection<PartitionState> states) {
+        for (PartitionState state : states) {
             long target = Long.MAX_VALUE;
             for (TenantQueue queue : state.tenants().values()) {
                 if (queue.needsReread()) {
