@@ -479,9 +479,10 @@ public final class Dispatcher implements AutoCloseable {
             Attempt attempt;
             try {
                 attempt = sender.send(request(tenantConfig, batching, webhooks));
-            } catch (RuntimeException e) { // never leave the tenant waiting for a completion
-                attempt = Attempt.failed(-1, "could not build the request: " + e.getClass().getSimpleName(),
-                        clock.instant(), 0);
+            } catch (Throwable e) { // whatever happens, the tenant gets a completion: never left waiting forever
+                log.error("tenant {}: could not send webhooks {}-{}", ref.tenantId(), webhooks.get(0).webhookId(),
+                        webhooks.get(webhooks.size() - 1).webhookId(), e);
+                attempt = Attempt.failed(-1, "could not send: " + e.getClass().getSimpleName(), clock.instant(), 0);
             }
             completions.add(new Completion(state, ref, webhooks, attempt));
             java.util.concurrent.locks.LockSupport.unpark(pollThread); // see nextRecords
@@ -525,6 +526,7 @@ public final class Dispatcher implements AutoCloseable {
             log.debug("re-reading {} from offset {} for tenants that had no room", state.partition(), target);
             consumer.seek(state.partition(), target);
             state.position(target);
+            lastPoll = 0; // fetch from there on the next turn, not after the busy-poll interval
         }
     }
 

@@ -54,12 +54,21 @@ public final class Router implements AutoCloseable {
                 stopped.countDown();
             }
         });
-        // An exception that escapes a processor is an outage (e.g. the registry is unreachable), never bad
-        // data (that is dead-lettered). EOS aborts the open transaction; a fresh thread resumes from the last
-        // commit, so retrying loses and duplicates nothing. The registry client's backoff paces the retries.
+        // An exception that escapes a processor is never bad data (that is dead-lettered): an outage
+        // (the registry unreachable), waited out, or a bug, which stops the router after a few tries
+        // (ThreadFailurePolicy). EOS aborts the open transaction; a fresh thread resumes from the last
+        // commit, so retrying loses and duplicates nothing.
+        ThreadFailurePolicy policy = ThreadFailurePolicy.standard();
         streams.setUncaughtExceptionHandler(e -> {
-            log.error("stream thread failed, replacing it to retry from the last commit", e);
-            return StreamThreadExceptionResponse.REPLACE_THREAD;
+            StreamThreadExceptionResponse response = policy.onFailure(e);
+            if (response == StreamThreadExceptionResponse.SHUTDOWN_CLIENT) {
+                log.error("stream thread failed {} times within {} on something other than an outage: stopping the "
+                        + "router (exit 1) rather than looping; the last error", ThreadFailurePolicy.MAX_FAILURES,
+                        ThreadFailurePolicy.WINDOW, e);
+            } else {
+                log.error("stream thread failed, replacing it to retry from the last commit", e);
+            }
+            return response;
         });
     }
 
