@@ -43,7 +43,9 @@ class DispatcherCrashIT {
             List<String> tenants = IntStream.range(0, 24).mapToObj(i -> "crash-" + i).toList();
             for (int i = 0; i < tenants.size(); i++) {
                 t.configure(tenants.get(i), i % 3 == 0, true);
-                t.receiver.answer(tenants.get(i), Reply.ok().after(Duration.ofMillis(3))); // keep requests in flight
+                // 50 ms per answer keeps requests in flight and leaves work for the successor: at 3 ms the
+                // (now faster) dispatcher could be done before the kill.
+                t.receiver.answer(tenants.get(i), Reply.ok().after(Duration.ofMillis(50)));
             }
             for (String tenant : tenants) {
                 t.produce(tenant, 100);
@@ -69,7 +71,9 @@ class DispatcherCrashIT {
             List<String> tenants = IntStream.range(0, 24).mapToObj(i -> "rb-" + i).toList();
             for (int i = 0; i < tenants.size(); i++) {
                 t.configure(tenants.get(i), i % 3 == 0, true);
-                t.receiver.answer(tenants.get(i), Reply.ok().after(Duration.ofMillis(3)));
+                // 50 ms per answer: an unbatched tenant's 100 webhooks take 5 s, so the joiner finds work left
+                // (at 3 ms the first instance had finished before the joiner's partitions were assigned).
+                t.receiver.answer(tenants.get(i), Reply.ok().after(Duration.ofMillis(50)));
             }
             for (String tenant : tenants) {
                 t.produce(tenant, 100);
