@@ -3,45 +3,19 @@ package dev.webhookpipeline.dispatcher;
 import static dev.webhookpipeline.dispatcher.DispatcherTestHelper.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.webhookpipeline.testsupport.ManualClock;
 import dev.webhookpipeline.testsupport.RealServicesExtension;
 import dev.webhookpipeline.testsupport.RecordingReceiver.Reply;
 import dev.webhookpipeline.testsupport.TestServices;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Retry schedule, timeouts, what counts as success, and bounded memory, end to end over real HTTP. */
 @ExtendWith(RealServicesExtension.class)
 class DispatcherRulesIT {
-
-    /** A clock the test moves by hand. */
-    static final class ManualClock extends Clock {
-        private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-25T00:00:00Z"));
-
-        void advance(Duration d) {
-            now.updateAndGet(t -> t.plus(d));
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-    }
 
     /** The tenant's first attempt has completed, one way or the other. */
     static boolean attempted(Dispatcher dispatcher, String tenant) {
@@ -51,7 +25,7 @@ class DispatcherRulesIT {
     @Test
     void theBackoffFollowsTheScheduleOnAnInjectableClockAndRetryNowCutsIt(TestServices services) throws Exception {
         try (var t = new DispatcherTestHelper(services, "backoff")) {
-            ManualClock clock = new ManualClock();
+            ManualClock clock = new ManualClock(Instant.parse("2026-11-25T00:00:00Z"));
             t.receiver.answer("backoff", Reply.status(500));
             t.configure("backoff", false, true);
             Dispatcher dispatcher = t.start(t.config().clock(clock).build());
