@@ -10,9 +10,19 @@ import dev.webhookpipeline.settings.PipelineSettings;
 import dev.webhookpipeline.topics.PipelineTopics;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * The whole pipeline in one JVM: {@link EventPublisher} → events topic → router → outbound topic →
@@ -89,8 +99,8 @@ final class EndToEnd {
 
     /** Every 2 s, how far each stage got: records on the events topic, committed on the outbound topic, arrived. */
     private static AutoCloseable stageReport(Bench bench, PipelineTopics topics, String scenario) {
-        var reporter = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
-        org.apache.kafka.clients.admin.Admin admin = bench.kafka.admin();
+        var reporter = Executors.newSingleThreadScheduledExecutor();
+        Admin admin = bench.kafka.admin();
         reporter.scheduleAtFixedRate(() -> {
             try {
                 BenchmarkMain.progress(String.format(Locale.ROOT, "%s: events %,d → routed (committed) %,d → arrived %,d",
@@ -99,21 +109,19 @@ final class EndToEnd {
             } catch (Exception e) {
                 BenchmarkMain.progress("stage report failed: " + e);
             }
-        }, 2, 2, java.util.concurrent.TimeUnit.SECONDS);
+        }, 2, 2, TimeUnit.SECONDS);
         return () -> {
             reporter.shutdownNow();
             admin.close();
         };
     }
 
-    private static long endOffsets(org.apache.kafka.clients.admin.Admin admin, String topic) throws Exception {
-        var partitions = admin.describeTopics(java.util.List.of(topic)).allTopicNames().get().get(topic).partitions();
-        Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> request = new java.util.HashMap<>();
-        partitions.forEach(p -> request.put(new org.apache.kafka.common.TopicPartition(topic, p.partition()),
-                org.apache.kafka.clients.admin.OffsetSpec.latest()));
-        return admin.listOffsets(request, new org.apache.kafka.clients.admin.ListOffsetsOptions(
-                org.apache.kafka.common.IsolationLevel.READ_COMMITTED)).all().get().values().stream()
-                .mapToLong(org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
+    private static long endOffsets(Admin admin, String topic) throws Exception {
+        var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions();
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        partitions.forEach(p -> request.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+        return admin.listOffsets(request, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get().values()
+                .stream().mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
     }
 
     /** Publishes {@code count} events spread evenly over time at {@code perSecond}, noting each one's send time in the probe (if any). */
