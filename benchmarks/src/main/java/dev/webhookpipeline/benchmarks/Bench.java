@@ -17,7 +17,6 @@ import dev.webhookpipeline.topics.TopicInitializer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -73,7 +72,7 @@ final class Bench implements AutoCloseable {
     }
 
     /** A fresh set of the pipeline's topics (12 partitions each) under {@code name.}. */
-    PipelineTopics topics(String name) throws Exception {
+    private PipelineTopics topics(String name) throws Exception {
         PipelineTopics topics = PipelineTopics.builder().prefix(name + ".").build();
         try (Admin admin = kafka.admin()) {
             new TopicInitializer(admin).ensure(topics.all());
@@ -81,12 +80,30 @@ final class Bench implements AutoCloseable {
         return topics;
     }
 
+    /** A scenario ready to run: its topics, and how long pre-filling its outbound topic took. */
+    record Scenario(PipelineTopics topics, double prefillSeconds) {}
+
+    /**
+     * A scenario's own topics, its tenants {@code name-0..n-1} configured (every event type, endpoint
+     * {@code /<path>/<n>} on the receiver) and {@code webhooks} outbound records pre-filled (0: none).
+     */
+    Scenario prepare(String name, int tenants, boolean batching, int webhooks, String path) throws Exception {
+        PipelineTopics topics = topics(name);
+        configure(topics, name, tenants, batching, t -> receiver.url(path + "/" + t));
+        if (webhooks == 0) {
+            return new Scenario(topics, 0);
+        }
+        BenchmarkMain.progress(String.format(Locale.ROOT, "%s: pre-filling %,d webhooks for %,d tenant(s)", name, webhooks,
+                tenants));
+        return new Scenario(topics, produce(outboundRecords(topics, name, tenants, webhooks)));
+    }
+
     static String tenant(String scenario, int t) {
         return scenario + "-" + t;
     }
 
     /** Configures tenants 0..n-1 of a scenario, each with the endpoint {@code endpoint.apply(t)}, every event type enabled. */
-    void configure(PipelineTopics topics, String scenario, int tenants, boolean batching, IntFunction<String> endpoint) {
+    private void configure(PipelineTopics topics, String scenario, int tenants, boolean batching, IntFunction<String> endpoint) {
         Map<String, Object> props = new java.util.HashMap<>(kafkaProperties());
         props.putAll(PRODUCER);
         AtomicReference<Exception> failure = new AtomicReference<>();
@@ -103,7 +120,7 @@ final class Bench implements AutoCloseable {
     }
 
     /** Outbound records, Avro-encoded up front: webhook ids 1, 2, 3… per tenant, tenants taking turns. */
-    List<ProducerRecord<byte[], byte[]>> outboundRecords(PipelineTopics topics, String scenario, int tenants, int count) {
+    private List<ProducerRecord<byte[], byte[]>> outboundRecords(PipelineTopics topics, String scenario, int tenants, int count) {
         var keys = new StringSerializer();
         var values = new AvroSerializer<OutboundWebhook>(client, true);
         String topic = topics.outbound().name();
@@ -119,7 +136,7 @@ final class Bench implements AutoCloseable {
     }
 
     /** Produces the records with the pipeline's producer settings; returns the seconds from the first send to the last ack. */
-    double produce(List<ProducerRecord<byte[], byte[]>> records) {
+    private double produce(List<ProducerRecord<byte[], byte[]>> records) {
         Map<String, Object> props = new java.util.HashMap<>(kafkaProperties());
         props.putAll(PRODUCER);
         AtomicReference<Exception> failure = new AtomicReference<>();

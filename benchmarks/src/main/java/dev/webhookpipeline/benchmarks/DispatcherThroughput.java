@@ -41,32 +41,32 @@ final class DispatcherThroughput {
 
     static void run(Bench bench, Sizes sizes, Results results) throws Exception {
         warmUp(bench, sizes);
+        // The dispatcher's default settings (in-flight limit, timeouts): the receiver ceilings copy them.
+        DispatcherConfig defaults = bench.dispatcherConfig(PipelineTopics.builder().build()).build();
         Map<String, Double> receiverCeilings = new HashMap<>();
         boolean ceilingsShown = false;
         for (int tenants : sizes.tenantCounts()) {
             for (boolean batching : List.of(true, false)) {
                 int count = batching ? sizes.batched() : Math.max(tenants, sizes.unbatched(tenants));
                 String scenario = "d-" + (batching ? "batched" : "single") + "-" + tenants;
-                PipelineTopics topics = bench.topics(scenario);
-                bench.configure(topics, scenario, tenants, batching, t -> bench.receiver.url("ok/" + t));
-                BenchmarkMain.progress(String.format(Locale.ROOT, "%s: pre-filling %,d webhooks for %,d tenants", scenario,
-                        count, tenants));
-                double produceSeconds = bench.produce(bench.outboundRecords(topics, scenario, tenants, count));
-                double consumeSeconds = bestOf(3, () -> rawConsume(bench, topics, count));
+                Bench.Scenario prepared = bench.prepare(scenario, tenants, batching, count, "ok");
+                PipelineTopics topics = prepared.topics();
+                // Raw consume is the batched rows' ceiling (and the first row's, shown once).
+                double consumeSeconds = batching || !ceilingsShown ? bestOf(3, () -> rawConsume(bench, topics, count)) : 0;
                 if (!ceilingsShown) {
                     results.add(CEILINGS, "raw produce: the outbound records, pre-encoded, acks=all, idempotent, lz4",
-                            count, produceSeconds, "—");
-                    results.add(CEILINGS, "raw consume: a bare consumer reading them as bytes (assigned partitions), read_committed, best of 3",
-                            count, consumeSeconds, "—");
+                            count, prepared.prefillSeconds(), "—");
+                    results.add(CEILINGS, "raw consume: a bare consumer reading them as bytes (assigned partitions), "
+                            + "read_committed, best of 3", count, consumeSeconds, "—");
                     ceilingsShown = true;
                 }
                 double seconds = dispatch(bench, bench.dispatcherConfig(topics).batchWindow(WINDOW).build(), count, scenario);
                 // The receiver's ceiling for the same requests: the same concurrency (one request in flight per
                 // tenant, at most the dispatcher's in-flight limit) and the same webhooks per request.
-                int concurrency = Math.min(tenants, DispatcherConfig.builder(Map.of(), bench.client, topics).build().maxInFlight());
+                int concurrency = Math.min(tenants, defaults.maxInFlight());
                 int perRequest = batching ? Math.min(TenantQueue.MAX_BATCH, count / tenants) : 1;
                 double ceiling = receiverCeilings.computeIfAbsent(concurrency + "x" + perRequest, key -> receiverCeiling(bench,
-                        results, concurrency, perRequest, Math.max(sizes.unbatched(100), concurrency * 20)));
+                        defaults, results, concurrency, perRequest, Math.max(sizes.unbatched(100), concurrency * 20)));
                 String comparison = Results.ratio(count / seconds, ceiling, String.format(Locale.ROOT,
                         "the receiver ceiling for these requests (%,.0f /s)", ceiling));
                 if (batching) {
@@ -84,9 +84,7 @@ final class DispatcherThroughput {
         for (boolean batching : List.of(true, false)) {
             String scenario = "d-warm-up-" + (batching ? "batched" : "single");
             int count = (batching ? sizes.batched() : sizes.unbatched(100)) / 4;
-            PipelineTopics topics = bench.topics(scenario);
-            bench.configure(topics, scenario, 100, batching, t -> bench.receiver.url("ok/" + t));
-            bench.produce(bench.outboundRecords(topics, scenario, 100, count));
+            PipelineTopics topics = bench.prepare(scenario, 100, batching, count, "ok").topics();
             rawConsume(bench, topics, count);
             BenchmarkMain.progress(String.format(Locale.ROOT, "%s: %,d webhooks, not reported", scenario, count));
             dispatch(bench, bench.dispatcherConfig(topics).batchWindow(WINDOW).build(), count, scenario);
@@ -143,7 +141,8 @@ final class DispatcherThroughput {
      * settings and connection pool), {@code concurrency} requests at a time, each carrying
      * {@code perRequest} webhooks with their secret — no Kafka. After a warm-up of the same size.
      */
-    static double receiverCeiling(Bench bench, Results results, int concurrency, int perRequest, int requests) {
+    static double receiverCeiling(Bench bench, DispatcherConfig defaults, Results results, int concurrency, int perRequest,
+                                  int requests) {
         String secret = "s3cret-for-ceiling-0123456789";
         StringBuilder batch = new StringBuilder();
         for (int i = 1; i <= perRequest; i++) {
@@ -151,7 +150,6 @@ final class DispatcherThroughput {
                     SampleRecords.outbound("ceiling", i, EventType.RISK_LEVEL_CHANGED).getBody(), secret));
         }
         String body = perRequest == 1 ? batch.toString() : "[" + batch + "]";
-        var defaults = DispatcherConfig.builder(Map.of(), bench.client, PipelineTopics.builder().build()).build();
         try (var sender = new WebhookSender(EndpointPolicy.localDevelopment(), defaults.batchTimeout(),
                 defaults.singleTimeout(), false, defaults.maxInFlight(), Clock.systemUTC())) {
             sendAll(sender, bench, concurrency, requests, perRequest > 1, body); // warm-up: JIT and connections

@@ -42,8 +42,7 @@ final class EndToEnd {
         for (boolean batching : new boolean[] {false, true}) {
             String scenario = "e2e-" + (batching ? "batched" : "single");
             String label = batching ? "batching on, 1 s window" : "batching off";
-            PipelineTopics topics = bench.topics(scenario);
-            bench.configure(topics, scenario, TENANTS, batching, t -> bench.receiver.url("ok/" + t));
+            PipelineTopics topics = bench.prepare(scenario, TENANTS, batching, 0, "ok").topics();
             try (Router router = new Router(RouterSettings.from(PipelineSettings.of(Map.of(
                          "bootstrap.servers", bench.kafka.bootstrapServers(), "schema.registry.url", bench.registry.url(),
                          "pipeline.topic.prefix", topics.prefix(), "commit.interval.ms", "100",

@@ -23,9 +23,7 @@ final class Memory {
     static void run(Bench bench, Sizes sizes, Results results) throws Exception {
         Duration watch = Duration.ofSeconds(sizes.watchSeconds());
         // Baseline: one tenant, one webhook delivered, then idle.
-        PipelineTopics idle = bench.topics("m-idle");
-        bench.configure(idle, "m-idle", 1, false, t -> bench.receiver.url("ok/" + t));
-        bench.produce(bench.outboundRecords(idle, "m-idle", 1, 1));
+        PipelineTopics idle = bench.prepare("m-idle", 1, false, 1, "ok").topics();
         bench.receiver.expect(1, null);
         long baseline = peakResident(bench, watch, idle, "m-idle", "one tenant, idle after one webhook",
                 () -> bench.receiver.webhooks() >= 1, Duration.ofMinutes(2));
@@ -34,10 +32,7 @@ final class Memory {
 
         // Many tenants, each configured and sent one webhook (unbatched: one request each).
         int tenants = sizes.manyTenants();
-        PipelineTopics many = bench.topics("m-many");
-        BenchmarkMain.progress(String.format(Locale.ROOT, "m-many: configuring %,d tenants", tenants));
-        bench.configure(many, "m-many", tenants, false, t -> bench.receiver.url("ok/" + t));
-        bench.produce(bench.outboundRecords(many, "m-many", tenants, tenants));
+        PipelineTopics many = bench.prepare("m-many", tenants, false, tenants, "ok").topics();
         bench.receiver.expect(tenants, null);
         long manyPeak = peakResident(bench, watch, many, "m-many", String.format(Locale.ROOT, "%,d tenants", tenants),
                 () -> bench.receiver.webhooks() >= tenants, Duration.ofMinutes(5));
@@ -47,10 +42,7 @@ final class Memory {
 
         // One tenant's endpoint is down with a huge backlog behind it.
         int backlog = sizes.backlog();
-        PipelineTopics down = bench.topics("m-down");
-        bench.configure(down, "m-down", 1, true, t -> bench.receiver.url("down/" + t));
-        BenchmarkMain.progress(String.format(Locale.ROOT, "m-down: producing a backlog of %,d webhooks for one tenant", backlog));
-        bench.produce(bench.outboundRecords(down, "m-down", 1, backlog));
+        PipelineTopics down = bench.prepare("m-down", 1, true, backlog, "down").topics(); // its endpoint answers 503
         bench.receiver.expect(Long.MAX_VALUE, null);
         long downPeak = peakResident(bench, watch, down, "m-down", "a backlog behind a down endpoint",
                 () -> bench.receiver.refused() >= 1, Duration.ofMinutes(2));

@@ -18,7 +18,6 @@ final class Results {
     record Row(String section, String scenario, String count, String figure, String comparison, double value) {}
 
     private final List<Row> rows = new ArrayList<>();
-    private final List<String> notes = new ArrayList<>();
 
     synchronized void add(String section, String scenario, long count, double seconds, String comparison) {
         rows.add(new Row(section, scenario, String.format(Locale.ROOT, "%,d", count),
@@ -29,10 +28,6 @@ final class Results {
     synchronized void add(Row row) {
         rows.add(row);
         BenchmarkMain.progress(row.section() + " | " + row.scenario() + ": " + row.figure() + " " + row.comparison());
-    }
-
-    synchronized void note(String text) {
-        notes.add(text);
     }
 
     synchronized List<Row> rows() {
@@ -55,10 +50,6 @@ final class Results {
                         .append(" | ").append(r.comparison()).append(" |\n");
             }
         });
-        if (!notes.isEmpty()) {
-            out.append('\n');
-            notes.forEach(n -> out.append("- ").append(n).append('\n'));
-        }
         return out.toString();
     }
 

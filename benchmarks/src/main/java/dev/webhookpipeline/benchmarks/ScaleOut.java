@@ -26,10 +26,7 @@ final class ScaleOut {
             double single = 0;
             for (int instances = 1; instances <= 2; instances++) {
                 String scenario = "s-" + (batching ? "batched" : "single") + "-" + instances;
-                PipelineTopics topics = bench.topics(scenario);
-                bench.configure(topics, scenario, TENANTS, batching, t -> bench.receiver.url("ok/" + t));
-                BenchmarkMain.progress(String.format(Locale.ROOT, "%s: pre-filling %,d webhooks", scenario, count));
-                bench.produce(bench.outboundRecords(topics, scenario, TENANTS, count));
+                PipelineTopics topics = bench.prepare(scenario, TENANTS, batching, count, "ok").topics();
                 bench.receiver.expect(count, null);
                 List<JavaProcess> dispatchers = new ArrayList<>();
                 try {

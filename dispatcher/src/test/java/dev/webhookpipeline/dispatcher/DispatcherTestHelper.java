@@ -134,18 +134,7 @@ final class DispatcherTestHelper implements AutoCloseable {
 
     /** Polls until the condition holds, failing with {@code what} at the deadline. */
     static void await(String what, Duration timeout, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout + " waiting for: " + what);
-            }
-            try {
-                Thread.sleep(20); // polling with a deadline
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+        dev.webhookpipeline.testsupport.Await.until(what, timeout, condition);
     }
 
     /** Ids the tenant's endpoint accepted (answered 200), in arrival order, de-duplicated. */

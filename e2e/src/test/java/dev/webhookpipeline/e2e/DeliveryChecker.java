@@ -3,6 +3,7 @@ package dev.webhookpipeline.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.webhookpipeline.e2e.Ledger.ConfigChange;
 import dev.webhookpipeline.e2e.Ledger.Produced;
+import dev.webhookpipeline.testsupport.Await;
 import dev.webhookpipeline.testsupport.RecordingReceiver;
 import dev.webhookpipeline.testsupport.RecordingReceiver.Received;
 import java.nio.charset.StandardCharsets;
@@ -85,7 +86,7 @@ final class DeliveryChecker {
     void awaitAllDelivered(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (missing() > 0 && System.nanoTime() < deadline) {
-            Waits.pause();
+            Await.pause();
         }
     }
 

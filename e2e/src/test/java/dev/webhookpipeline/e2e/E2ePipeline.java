@@ -20,6 +20,7 @@ import dev.webhookpipeline.schema.WebhookConfig;
 import dev.webhookpipeline.settings.PipelineSettings;
 import dev.webhookpipeline.tenant.EndpointPolicy;
 import dev.webhookpipeline.tenant.WebhookConfigRules;
+import dev.webhookpipeline.testsupport.Await;
 import dev.webhookpipeline.testsupport.JavaProcess;
 import dev.webhookpipeline.testsupport.RecordingReceiver;
 import dev.webhookpipeline.testsupport.TestServices;
@@ -215,7 +216,7 @@ final class E2ePipeline implements AutoCloseable {
         configure("warm-up", false, Set.copyOf(TYPES));
         produce("warm-up", TYPES.get(0));
         flush();
-        Waits.until("a first webhook end to end (router and dispatcher up)", timeout, seed,
+        Await.until("[seed=" + seed + "] a first webhook end to end (router and dispatcher up)", timeout,
                 () -> !receiver.acceptedIds("warm-up").isEmpty());
     }
 

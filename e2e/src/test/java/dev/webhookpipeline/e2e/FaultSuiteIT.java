@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.webhookpipeline.dispatcher.Dispatcher;
 import dev.webhookpipeline.schema.EventType;
+import dev.webhookpipeline.testsupport.Await;
 import dev.webhookpipeline.testsupport.JavaProcess;
 import dev.webhookpipeline.testsupport.RealServicesExtension;
 import dev.webhookpipeline.testsupport.RecordingReceiver.Reply;
@@ -173,7 +174,8 @@ class FaultSuiteIT {
             JavaProcess first = p.startDispatcherProcess("e2e-dispatcher-kill-first");
             p.awaitWarm(WARM_UP);
             CompletableFuture<Void> flow = p.flow(tenants, 40, Duration.ofMillis(250), round -> {});
-            Waits.until("the first dispatcher delivering", Duration.ofSeconds(60), seed, () -> acceptedWebhooks(p, tenants) >= 150);
+            Await.until("[seed=" + seed + "] the first dispatcher delivering", Duration.ofSeconds(60),
+                    () -> acceptedWebhooks(p, tenants) >= 150);
             first.kill();
             assertThat(flow.isDone()).as("[seed=%d] the dispatcher died while events were still flowing", seed).isFalse();
             p.startDispatcher();
@@ -199,12 +201,13 @@ class FaultSuiteIT {
                 Dispatcher first = p.startDispatcher();
                 p.awaitWarm(WARM_UP);
                 CompletableFuture<Void> flow = p.flow(tenants, 48, Duration.ofMillis(250), round -> {});
-                Waits.until("webhooks routed and delivered", Duration.ofSeconds(60), seed, () -> acceptedWebhooks(p, tenants) >= 40);
+                Await.until("[seed=" + seed + "] webhooks routed and delivered", Duration.ofSeconds(60),
+                        () -> acceptedWebhooks(p, tenants) >= 40);
                 router.kill();
                 assertThat(flow.isDone()).as("[seed=%d] the router died while events were still flowing", seed).isFalse();
                 router = routerCommand.start();
                 long atRestart = acceptedWebhooks(p, tenants);
-                Waits.until("deliveries after the router restart", Duration.ofSeconds(60), seed,
+                Await.until("[seed=" + seed + "] deliveries after the router restart", Duration.ofSeconds(60),
                         () -> acceptedWebhooks(p, tenants) > atRestart + 24);
                 Dispatcher second = p.startDispatcher(); // a rebalance while events flow
                 flow.get(60, TimeUnit.SECONDS);

@@ -24,6 +24,12 @@ final class Ledger {
         boolean wants(EventType type) {
             return enabled && types.contains(type);
         }
+
+        @Override
+        public String toString() { // failure messages may print it: never the secret
+            return "ConfigChange[start=" + startNanos + ", done=" + doneNanos + ", enabled=" + enabled + ", types=" + types
+                    + ", secret=***]";
+        }
     }
 
     private final Map<String, List<Produced>> events = new LinkedHashMap<>();
@@ -54,9 +60,5 @@ final class Ledger {
 
     synchronized List<ConfigChange> configs(String tenant) {
         return List.copyOf(configs.getOrDefault(tenant, List.of()));
-    }
-
-    synchronized int keptTotal() {
-        return (int) events.values().stream().flatMap(List::stream).filter(Produced::kept).count();
     }
 }

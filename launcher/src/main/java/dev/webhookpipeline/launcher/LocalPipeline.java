@@ -186,10 +186,10 @@ public final class LocalPipeline implements Callable<Integer> {
                     .args("--state-dir", data.resolve("router-state").toString(), "--config", routerConfig.toString())
                     .start();
             children.add("router", handle(router), router.log());
-            Path tokenFile = operatorToken(data);
+            String token = operatorToken(data, settings);
             Path dispatcherConfig = data.resolve("dispatcher.properties");
             writePrivate(dispatcherConfig, "# Written by the local launcher at each start.\n"
-                    + "pipeline.admin.port=" + statusPort + "\npipeline.admin.token=" + Files.readString(tokenFile).strip() + "\n");
+                    + "pipeline.admin.port=" + statusPort + "\n" + dev.webhookpipeline.admin.OperatorAuth.TOKEN + "=" + token + "\n");
             JavaProcess dispatcher = service("dev.webhookpipeline.dispatcher.DispatcherMain", logs.resolve("dispatcher.log"))
                     .args(connection.toArray(String[]::new))
                     .args("--config", dispatcherConfig.toString()) // the token stays out of the process list
@@ -206,7 +206,7 @@ public final class LocalPipeline implements Callable<Integer> {
                 receiver[0] = DemoReceiver.start(receiverPort, secret, out);
                 demo[0] = DemoTraffic.start(settings, receiver[0].url(), secret, every, progress);
             }
-            printSummary(bootstrap, registry.url(), logs, receiver[0], every, tokenFile);
+            printSummary(bootstrap, registry.url(), logs, receiver[0], every, data.resolve(OPERATOR_TOKEN_FILE));
         } catch (LaunchException | SettingsException | IllegalStateException e) {
             progress.println("run-local: " + e.getMessage());
             return 1;
@@ -322,16 +322,26 @@ public final class LocalPipeline implements Callable<Integer> {
         }
     }
 
-    /** The operator token of the status page: PIPELINE_ADMIN_TOKEN, else one made once and kept in the data folder. */
-    private static Path operatorToken(Path data) throws java.io.IOException {
-        Path file = data.resolve("operator-token");
-        String given = System.getenv("PIPELINE_ADMIN_TOKEN");
-        if (given != null && !given.isBlank()) {
-            writePrivate(file, given.strip() + "\n");
-        } else if (!Files.exists(file)) {
-            writePrivate(file, randomSecret() + "\n");
+    /** Where the status page's operator token is kept (mode 600), in the data folder. */
+    static final String OPERATOR_TOKEN_FILE = "operator-token";
+
+    /**
+     * The operator token of the status page: the settings' (PIPELINE_ADMIN_TOKEN), else the one kept
+     * in the data folder, else a new one; checked here, so a short one is reported before anything starts.
+     */
+    private static String operatorToken(Path data, PipelineSettings settings) throws java.io.IOException {
+        Path file = data.resolve(OPERATOR_TOKEN_FILE);
+        String token = settings.get(dev.webhookpipeline.admin.OperatorAuth.TOKEN).map(String::strip).orElse(null);
+        if (token == null) {
+            token = Files.exists(file) ? Files.readString(file).strip() : randomSecret();
         }
-        return file;
+        try {
+            new dev.webhookpipeline.admin.OperatorAuth(token);
+        } catch (SettingsException e) {
+            throw new LaunchException(e.getMessage());
+        }
+        writePrivate(file, token + "\n");
+        return token;
     }
 
     /** Writes a file only its owner can read (it holds a token). */

@@ -87,9 +87,7 @@ public final class CompactedTable<V> implements AutoCloseable {
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(60));
             while (running) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (!apply(record)) {
-                        break; // registry outage: position was reset to this record, poll again
-                    }
+                    apply(record);
                 }
                 if (caughtUp.getCount() > 0 && end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
                     log.info("{} caught up: {} keys", topic, values.size());
@@ -107,35 +105,40 @@ public final class CompactedTable<V> implements AutoCloseable {
         }
     }
 
-    private boolean apply(ConsumerRecord<String, byte[]> record) {
+    /**
+     * Applies one record, in order. A registry outage is waited out here, on this reader's own
+     * thread, retrying the same record: the rest of the polled batch (other partitions too) is
+     * already past the consumer's position, so skipping ahead would lose it.
+     */
+    private void apply(ConsumerRecord<String, byte[]> record) {
         String key = record.key();
         if (key == null) {
             log.warn("ignoring a record without a key at {}-{}@{}", record.topic(), record.partition(), record.offset());
-            return true;
+            return;
         }
-        try {
-            V value = deserializer.deserialize(record.topic(), record.value());
-            if (value == null) {
-                values.remove(key);
-            } else {
-                values.put(key, value);
-            }
-            onChange.accept(key);
-            return true;
-        } catch (dev.webhookpipeline.serde.AvroDecodeException e) {
-            log.warn("ignoring an undecodable record for {} at {}-{}@{} ({}): its previous value stays", key,
-                    record.topic(), record.partition(), record.offset(), e.reason());
-            return true;
-        } catch (SerializationException e) {
-            log.warn("schema registry unavailable while reading {}, retrying: {}", topic, e.getMessage());
-            consumer.seek(new TopicPartition(record.topic(), record.partition()), record.offset());
+        while (running) {
             try {
-                Thread.sleep(1000); // own thread, not the delivery loop: waiting out an outage
-            } catch (InterruptedException ie) {
-                Thread.currentThread().interrupt();
-                running = false;
+                V value = deserializer.deserialize(record.topic(), record.value());
+                if (value == null) {
+                    values.remove(key);
+                } else {
+                    values.put(key, value);
+                }
+                onChange.accept(key);
+                return;
+            } catch (dev.webhookpipeline.serde.AvroDecodeException e) {
+                log.warn("ignoring an undecodable record for {} at {}-{}@{} ({}): its previous value stays", key,
+                        record.topic(), record.partition(), record.offset(), e.reason());
+                return;
+            } catch (SerializationException e) {
+                log.warn("schema registry unavailable while reading {}, retrying: {}", topic, e.getMessage());
+                try {
+                    Thread.sleep(1000); // own thread, not the delivery loop: waiting out an outage
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    running = false;
+                }
             }
-            return false;
         }
     }
 

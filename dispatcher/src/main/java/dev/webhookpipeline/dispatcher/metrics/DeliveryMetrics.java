@@ -27,7 +27,7 @@ public final class DeliveryMetrics {
     private final int maxTenantSeries;
     private final Set<String> labelled = ConcurrentHashMap.newKeySet();
     private final Map<String, Boolean> gauged = new ConcurrentHashMap<>();
-    private final Map<String, Counter> delivered = new ConcurrentHashMap<>();
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final Timer latency;
     private final DistributionSummary batchSizes;
 
@@ -58,12 +58,8 @@ public final class DeliveryMetrics {
     }
 
     public void delivered(String tenant, int status, int webhooks, Iterable<Instant> occurredAt, Instant now) {
-        String label = tenantLabel(tenant);
-        String statusClass = status / 100 + "xx";
-        // Looked up once per series: building and registering a meter on every delivery costs more than the delivery's bookkeeping.
-        delivered.computeIfAbsent(label + '\n' + statusClass, k -> Counter.builder("webhooks.delivered")
-                .description("Webhooks answered with success").tag("tenant", label).tag("status_class", statusClass)
-                .register(registry)).increment(webhooks);
+        counter("webhooks.delivered", "Webhooks answered with success", tenant, "status_class", status / 100 + "xx")
+                .increment(webhooks);
         for (Instant at : occurredAt) {
             latency.record(Duration.between(at, now).isNegative() ? Duration.ZERO : Duration.between(at, now));
         }
@@ -71,9 +67,14 @@ public final class DeliveryMetrics {
     }
 
     public void failed(String tenant, Attempt attempt) {
-        Counter.builder("webhook.attempts.failed").description("Failed delivery attempts")
-                .tag("tenant", tenantLabel(tenant)).tag("reason", reason(attempt))
-                .register(registry).increment();
+        counter("webhook.attempts.failed", "Failed delivery attempts", tenant, "reason", reason(attempt)).increment();
+    }
+
+    /** A per-tenant counter, looked up once per series: registering a meter on every call costs more than the call. */
+    private Counter counter(String name, String description, String tenant, String tag, String value) {
+        String label = tenantLabel(tenant);
+        return counters.computeIfAbsent(name + '\n' + label + '\n' + value, k -> Counter.builder(name)
+                .description(description).tag("tenant", label).tag(tag, value).register(registry));
     }
 
     /** Queue depth and oldest-undelivered age of a tenant this instance serves, read from {@code source}. */
