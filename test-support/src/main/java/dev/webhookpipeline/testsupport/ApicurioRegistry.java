@@ -82,6 +82,7 @@ public final class ApicurioRegistry implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
+        JavaProcess.killOnExit(process);
         ApicurioRegistry registry = new ApicurioRegistry(process, port, log);
         if (registry.awaitReady()) {
             return registry;

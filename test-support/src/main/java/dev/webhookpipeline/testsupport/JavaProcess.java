@@ -71,11 +71,24 @@ public final class JavaProcess implements AutoCloseable {
                 Files.createDirectories(log.toAbsolutePath().getParent());
                 Process process = new ProcessBuilder(command).redirectErrorStream(true)
                         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+                killOnExit(process);
                 return new JavaProcess(process, log);
             } catch (IOException e) {
                 throw new UncheckedIOException("could not start " + mainClass, e);
             }
         }
+    }
+
+    /**
+     * A child must not outlive the JVM that started it, even when that JVM is stopped with SIGTERM
+     * or Ctrl-C before its try-with-resources closes it (an interrupted test or benchmark run).
+     */
+    static void killOnExit(Process child) {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (child.isAlive()) {
+                child.destroyForcibly();
+            }
+        }, "kill-child-" + child.pid()));
     }
 
     public boolean isAlive() {
