@@ -40,7 +40,9 @@ public final class ApicurioRegistry implements AutoCloseable {
             int port = freePort();
             Path log = Path.of("target", "test-services", "apicurio-" + port + ".log").toAbsolutePath();
             try {
-                return launch(port, freePort(), log, List.of());
+                ApicurioRegistry registry = launch(port, freePort(), log, List.of());
+                JavaProcess.killOnExit(registry.process); // an interrupted test or benchmark run leaves none behind
+                return registry;
             } catch (IOException e) {
                 lastFailure = e;
             }
@@ -82,7 +84,6 @@ public final class ApicurioRegistry implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
-        JavaProcess.killOnExit(process);
         ApicurioRegistry registry = new ApicurioRegistry(process, port, log);
         if (registry.awaitReady()) {
             return registry;

@@ -40,6 +40,7 @@ public final class JavaProcess implements AutoCloseable {
         private final Path log;
         private final List<String> jvmArgs = new ArrayList<>();
         private final List<String> args = new ArrayList<>();
+        private boolean killedOnExit;
 
         private Builder(String mainClass, Path log) {
             this.mainClass = mainClass;
@@ -51,6 +52,16 @@ public final class JavaProcess implements AutoCloseable {
         /** JVM options such as {@code -Xmx256m} or {@code -Dkey=value}. */
         public Builder jvmArgs(String... options) {
             jvmArgs.addAll(List.of(options));
+            return this;
+        }
+
+        /**
+         * Kill the process when this JVM exits, even on SIGTERM/Ctrl-C before it was closed. Not for
+         * an owner that stops its children itself, in order, from its own shutdown hook (hooks run
+         * concurrently): the local launcher.
+         */
+        public Builder killedOnExit() {
+            killedOnExit = true;
             return this;
         }
 
@@ -71,7 +82,9 @@ public final class JavaProcess implements AutoCloseable {
                 Files.createDirectories(log.toAbsolutePath().getParent());
                 Process process = new ProcessBuilder(command).redirectErrorStream(true)
                         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-                killOnExit(process);
+                if (killedOnExit) {
+                    killOnExit(process);
+                }
                 return new JavaProcess(process, log);
             } catch (IOException e) {
                 throw new UncheckedIOException("could not start " + mainClass, e);
@@ -79,10 +92,7 @@ public final class JavaProcess implements AutoCloseable {
         }
     }
 
-    /**
-     * A child must not outlive the JVM that started it, even when that JVM is stopped with SIGTERM
-     * or Ctrl-C before its try-with-resources closes it (an interrupted test or benchmark run).
-     */
+    /** Kills {@code child} when this JVM exits, if it is still running. */
     static void killOnExit(Process child) {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (child.isAlive()) {
