@@ -25,7 +25,7 @@ public record DispatcherConfig(
         boolean successAny2xx,
         int maxInFlight,
         int tenantCapacity,
-        int partitionCapacity,
+        long partitionBufferBytes,
         RetrySchedule retrySchedule,
         Duration commitInterval,
         Clock clock,
@@ -33,6 +33,8 @@ public record DispatcherConfig(
         int maxTenantSeries) {
 
     public static final Duration MAX_BATCH_WINDOW = Duration.ofSeconds(10);
+    /** Memory for queued webhooks per partition (bodies counted at two bytes a character). */
+    public static final long DEFAULT_PARTITION_BUFFER_BYTES = 8L * 1024 * 1024;
 
     public DispatcherConfig {
         Objects.requireNonNull(kafkaProperties, "kafkaProperties");
@@ -44,8 +46,12 @@ public record DispatcherConfig(
         if (maxInFlight < 1) {
             throw new IllegalArgumentException("max in-flight requests must be at least 1");
         }
-        if (partitionCapacity < tenantCapacity) {
-            throw new IllegalArgumentException("partition capacity must be at least the tenant capacity");
+        if (tenantCapacity < 100) {
+            throw new IllegalArgumentException("tenant capacity must hold at least one batch (100 webhooks), got "
+                    + tenantCapacity);
+        }
+        if (partitionBufferBytes < 64 * 1024) {
+            throw new IllegalArgumentException("partition buffer must be at least 64 KiB, got " + partitionBufferBytes);
         }
     }
 
@@ -65,7 +71,7 @@ public record DispatcherConfig(
         private boolean successAny2xx;
         private int maxInFlight = 256;
         private int tenantCapacity = 1_000;
-        private int partitionCapacity = 20_000;
+        private long partitionBufferBytes = DEFAULT_PARTITION_BUFFER_BYTES;
         private RetrySchedule retrySchedule = RetrySchedule.STANDARD;
         private Duration commitInterval = Duration.ofMillis(500);
         private Clock clock = Clock.systemUTC();
@@ -87,7 +93,7 @@ public record DispatcherConfig(
         public Builder successAny2xx(boolean v) { this.successAny2xx = v; return this; }
         public Builder maxInFlight(int v) { this.maxInFlight = v; return this; }
         public Builder tenantCapacity(int v) { this.tenantCapacity = v; return this; }
-        public Builder partitionCapacity(int v) { this.partitionCapacity = v; return this; }
+        public Builder partitionBufferBytes(long v) { this.partitionBufferBytes = v; return this; }
         public Builder retrySchedule(RetrySchedule v) { this.retrySchedule = v; return this; }
         public Builder commitInterval(Duration v) { this.commitInterval = v; return this; }
         public Builder clock(Clock v) { this.clock = v; return this; }
@@ -97,7 +103,7 @@ public record DispatcherConfig(
         public DispatcherConfig build() {
             return new DispatcherConfig(kafkaProperties, registry, topics,
                     groupId != null ? groupId : topics.prefix() + "dispatcher", endpointPolicy, batchWindow,
-                    batchTimeout, singleTimeout, successAny2xx, maxInFlight, tenantCapacity, partitionCapacity,
+                    batchTimeout, singleTimeout, successAny2xx, maxInFlight, tenantCapacity, partitionBufferBytes,
                     retrySchedule, commitInterval, clock, meterRegistry, maxTenantSeries);
         }
     }

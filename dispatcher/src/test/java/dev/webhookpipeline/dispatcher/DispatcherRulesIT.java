@@ -133,7 +133,7 @@ class DispatcherRulesIT {
             t.configure(blocked, true, true);
             t.configure(healthy, true, true);
             // Tiny caps so the backlog is far beyond what memory may hold.
-            Dispatcher dispatcher = t.start(t.config().tenantCapacity(100).partitionCapacity(200).build());
+            Dispatcher dispatcher = t.start(t.config().tenantCapacity(100).partitionBufferBytes(64 * 1024).build());
             for (int i = 0; i < 10; i++) {
                 t.produce(blocked, 200);
                 t.produce(healthy, 50);

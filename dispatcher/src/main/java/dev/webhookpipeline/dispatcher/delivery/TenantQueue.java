@@ -12,8 +12,8 @@ import java.util.List;
  * strictly one request at a time, the head first; after a failure the whole queue waits for the
  * retry schedule; batches fill up to 100 or wait out the batch window.
  *
- * <p>Memory is bounded: the queue holds at most {@code capacity} webhooks, and while the tenant
- * is failing only the webhooks of its failed attempt. Webhooks it cannot hold are not lost: the
+ * <p>Memory is bounded: at most {@code capacity} webhooks (one batch while failing or held), and
+ * bytes within the partition's {@link BufferBudget}. Webhooks it cannot hold are not lost: the
  * queue remembers the offset of the first one it let go ({@link #overflowFrom()}), the partition
  * is re-read from there when there is room again, and webhook ids (which only grow) tell which
  * re-read records are already queued.
@@ -23,10 +23,19 @@ import java.util.List;
 public final class TenantQueue {
 
     public static final int MAX_BATCH = 100;
+    public static final int RECENT_FAILURES = 10;
+
+    /** What happened to an offered record. */
+    public enum Offer { QUEUED, ALREADY_SEEN, OVERFLOWED }
 
     private final String tenantId;
     private final int capacity;
+    private final BufferBudget budget;
     private final Deque<QueuedWebhook> queue = new ArrayDeque<>();
+    private long bytes;
+    /** What this queue counts against the budget: its bytes beyond the head webhook. */
+    private long counted;
+    private boolean holding;
     /** Highest webhook id queued or delivered: records at or below it are skipped. */
     private long lastSeenId;
     /** Highest webhook id read for the tenant, queued or not: minus lastDeliveredId = webhooks waiting. */
@@ -47,24 +56,28 @@ public final class TenantQueue {
     private Instant scheduledWake;
 
     public TenantQueue(String tenantId, long lastDeliveredId, int capacity) {
+        this(tenantId, lastDeliveredId, capacity, BufferBudget.unlimited());
+    }
+
+    public TenantQueue(String tenantId, long lastDeliveredId, int capacity, BufferBudget budget) {
         if (capacity < MAX_BATCH) {
             throw new IllegalArgumentException("a tenant queue must hold at least one full batch (" + MAX_BATCH + ")");
         }
         this.tenantId = tenantId;
         this.capacity = capacity;
+        this.budget = budget;
         this.lastSeenId = lastDeliveredId;
         this.lastDeliveredId = lastDeliveredId;
         this.highestKnownId = lastDeliveredId;
     }
 
-    public static final int RECENT_FAILURES = 10;
-
     /**
-     * Restores a failure state recorded by the previous owner of the partition, so a restart or
-     * rebalance does not reset the tenant's backoff.
+     * Restores the state recorded by the previous owner of the partition, so a restart or
+     * rebalance neither resets the tenant's backoff nor repeats what it delivered.
      */
-    public void restore(Instant lastDeliveredAt, int failedAttempts, Instant failingSince, Instant nextAttemptAt,
-                        List<Attempt> failures) {
+    public void restore(long highestKnownId, Instant lastDeliveredAt, int failedAttempts, Instant failingSince,
+                        Instant nextAttemptAt, List<Attempt> failures) {
+        this.highestKnownId = Math.max(this.highestKnownId, highestKnownId);
         this.lastDeliveredAt = lastDeliveredAt;
         this.failedAttempts = failedAttempts;
         this.failingSince = failedAttempts > 0 ? failingSince : null;
@@ -76,23 +89,23 @@ public final class TenantQueue {
         return tenantId;
     }
 
-    /** What happened to an offered record. */
-    public enum Offer { QUEUED, ALREADY_SEEN, OVERFLOWED }
-
     /** Takes the next record of the tenant's partition, in offset order. */
     public Offer offer(QueuedWebhook webhook) {
         highestKnownId = Math.max(highestKnownId, webhook.webhookId());
         if (webhook.webhookId() <= lastSeenId) {
             return Offer.ALREADY_SEEN; // delivered before a restart, or re-read after an overflow
         }
-        if (overflowFrom >= 0 || queue.size() >= roomFor()) {
+        if (overflowFrom >= 0 || queue.size() >= roomFor()
+                || (!queue.isEmpty() && !budget.makeRoom(this, webhook.bytes()))) {
             if (overflowFrom < 0) {
                 overflowFrom = webhook.offset();
             }
             return Offer.OVERFLOWED;
         }
         queue.addLast(webhook);
+        bytes += webhook.bytes();
         lastSeenId = webhook.webhookId();
+        recount();
         return Offer.QUEUED;
     }
 
@@ -106,7 +119,7 @@ public final class TenantQueue {
      */
     public void hold(boolean hold) {
         if (hold && !held) {
-            trimTo(Math.max(inFlight, MAX_BATCH));
+            trimTo(Math.max(inFlight, MAX_BATCH), Long.MAX_VALUE);
         }
         held = hold;
     }
@@ -115,12 +128,37 @@ public final class TenantQueue {
         return held;
     }
 
-    private void trimTo(int keep) {
-        while (queue.size() > keep) {
+    /** Lets go of tail webhooks (never those in flight, never the head) until the counted bytes fit. */
+    void trimCountedTo(long maxCounted) {
+        trimTo(Integer.MAX_VALUE, maxCounted);
+    }
+
+    private void trimTo(int keep, long maxCounted) {
+        int floor = Math.max(inFlight, 1);
+        while (queue.size() > floor && (queue.size() > keep || counted > maxCounted)) {
             QueuedWebhook dropped = queue.removeLast(); // re-read from Kafka when there is room again
+            bytes -= dropped.bytes();
             overflowFrom = dropped.offset();
-            lastSeenId = queue.isEmpty() ? lastDeliveredId : queue.peekLast().webhookId();
+            lastSeenId = queue.peekLast().webhookId();
+            recount();
         }
+    }
+
+    /** Keeps {@link #counted} and the budget's totals in step with the queue. */
+    private void recount() {
+        long nowCounted = queue.isEmpty() ? 0 : bytes - queue.peekFirst().bytes();
+        boolean nowHolding = !queue.isEmpty();
+        budget.changed(nowCounted - counted, (nowHolding ? 1 : 0) - (holding ? 1 : 0));
+        counted = nowCounted;
+        holding = nowHolding;
+    }
+
+    public long countedBytes() {
+        return counted;
+    }
+
+    public long bytes() {
+        return bytes;
     }
 
     /** Records that a wake-up at {@code at} is scheduled; false when one for that instant already is. */
@@ -132,18 +170,27 @@ public final class TenantQueue {
         return true;
     }
 
-    /**
-     * The webhooks to send now, or an empty list when the tenant must wait (request in flight,
-     * nothing queued, backing off, or the batch window still open).
-     */
-    public List<QueuedWebhook> nextRequest(Instant now, boolean batching, Duration batchWindow) {
-        if (inFlight > 0 || queue.isEmpty() || (nextAttemptAt != null && now.isBefore(nextAttemptAt))) {
-            return List.of();
+    /** How many webhooks the next request would carry if it went now; 0 when the tenant must wait. */
+    public int readyToSend(Instant now, boolean batching, Duration batchWindow) {
+        if (held || inFlight > 0 || queue.isEmpty() || (nextAttemptAt != null && now.isBefore(nextAttemptAt))) {
+            return 0;
         }
         int size = batching ? Math.min(MAX_BATCH, queue.size()) : 1;
         boolean retry = failedAttempts > 0;
         if (batching && !retry && size < MAX_BATCH && now.isBefore(queue.peekFirst().queuedAt().plus(batchWindow))) {
-            return List.of(); // let the batch fill until the window closes
+            return 0; // let the batch fill until the window closes
+        }
+        return size;
+    }
+
+    /**
+     * The webhooks to send now, marked in flight, or an empty list when the tenant must wait
+     * (request in flight, nothing queued, held, backing off, or the batch window still open).
+     */
+    public List<QueuedWebhook> nextRequest(Instant now, boolean batching, Duration batchWindow) {
+        int size = readyToSend(now, batching, batchWindow);
+        if (size == 0) {
+            return List.of();
         }
         List<QueuedWebhook> request = new ArrayList<>(size);
         var it = queue.iterator();
@@ -171,8 +218,11 @@ public final class TenantQueue {
     /** The request in flight was answered with success: its webhooks leave the queue. */
     public void delivered(Instant at) {
         for (int i = 0; i < inFlight; i++) {
-            lastDeliveredId = queue.removeFirst().webhookId();
+            QueuedWebhook sent = queue.removeFirst();
+            bytes -= sent.bytes();
+            lastDeliveredId = sent.webhookId();
         }
+        recount();
         lastDeliveredAt = at;
         inFlight = 0;
         recentFailures.clear(); // nothing of theirs is waiting any more
@@ -194,65 +244,12 @@ public final class TenantQueue {
             failingSince = at;
         }
         nextAttemptAt = at.plus(schedule.delayAfter(failedAttempts));
-        trimTo(Math.max(attempted, 1));
-    }
-
-    /** The request in flight will never complete here (partition revoked): forget it was sent. */
-    public void abandonInFlight() {
-        inFlight = 0;
+        trimTo(Math.max(attempted, 1), Long.MAX_VALUE);
     }
 
     /** Refresh: forget the recent failures shown in the status (the backoff itself is unchanged). */
     public void refresh() {
         recentFailures.clear();
-    }
-
-    public List<Attempt> recentFailures() {
-        return List.copyOf(recentFailures);
-    }
-
-    public long highestKnownId() {
-        return highestKnownId;
-    }
-
-    /** Webhooks read for the tenant and not yet answered 200. */
-    public long waiting() {
-        return Math.max(0, highestKnownId - lastDeliveredId);
-    }
-
-    /** When the oldest webhook still queued here was queued; null when none is. */
-    public Instant oldestQueuedAt() {
-        return queue.isEmpty() ? null : queue.peekFirst().occurredAt();
-    }
-
-    /** The tenant's state as recorded on the delivery-state topic. Holds no secret. */
-    public dev.webhookpipeline.schema.DeliveryProgress toProgress(Instant now) {
-        return dev.webhookpipeline.schema.DeliveryProgress.newBuilder()
-                .setTenantId(tenantId)
-                .setLastDeliveredWebhookId(lastDeliveredId)
-                .setLastDeliveredAt(lastDeliveredAt)
-                .setHighestKnownWebhookId(highestKnownId)
-                .setFailedAttempts(failedAttempts)
-                .setFailingSince(failingSince)
-                .setNextAttemptAt(nextAttemptAt)
-                .setHeld(held)
-                .setRecentFailures(recentFailures.stream().map(a -> dev.webhookpipeline.schema.FailedAttempt.newBuilder()
-                        .setAt(a.at()).setFirstWebhookId(a.firstWebhookId()).setLastWebhookId(a.lastWebhookId())
-                        .setAttempt(a.attemptNumber()).setStatus(a.status())
-                        .setError(a.error() == null ? "" : a.error()).build()).toList())
-                .setUpdatedAt(now)
-                .build();
-    }
-
-    /** A queue for a tenant whose last recorded state is {@code progress} (from the previous owner). */
-    public static TenantQueue from(dev.webhookpipeline.schema.DeliveryProgress progress, int capacity) {
-        TenantQueue queue = new TenantQueue(progress.getTenantId(), progress.getLastDeliveredWebhookId(), capacity);
-        queue.highestKnownId = Math.max(queue.highestKnownId, progress.getHighestKnownWebhookId());
-        queue.restore(progress.getLastDeliveredAt(), progress.getFailedAttempts(), progress.getFailingSince(),
-                progress.getNextAttemptAt(), progress.getRecentFailures().stream()
-                        .map(f -> new Attempt(false, f.getStatus(), f.getError(), f.getAt(), 0, f.getFirstWebhookId(),
-                                f.getLastWebhookId(), f.getAttempt())).toList());
-        return queue;
     }
 
     /** Retry now: ignore the backoff (the failure count stays, for the schedule that follows). */
@@ -264,13 +261,13 @@ public final class TenantQueue {
 
     /**
      * True when webhooks were let go and the queue has room again — half of it, so that a busy
-     * tenant's next webhooks are on their way while it still sends the rest (re-reading only once
-     * it ran dry would stall it once per {@code capacity} webhooks). Never while failing or held:
-     * then the queue keeps only one batch. The partition should be re-read from
-     * {@link #overflowFrom()}; calling {@link #rereadStarted()} then clears the mark.
+     * tenant's next webhooks are on their way while it still sends the rest. Never while failing
+     * or held: then the queue keeps only one batch. The partition should be re-read from
+     * {@link #overflowFrom()}; {@link #rereadStarted()} then clears the mark.
      */
     public boolean needsReread() {
-        return overflowFrom >= 0 && failedAttempts == 0 && !held && queue.size() <= capacity / 2;
+        return overflowFrom >= 0 && failedAttempts == 0 && !held && queue.size() <= capacity / 2
+                && budget.hasRoomFor(this);
     }
 
     public void rereadStarted() {
@@ -321,6 +318,24 @@ public final class TenantQueue {
 
     public Instant lastDeliveredAt() {
         return lastDeliveredAt;
+    }
+
+    public long highestKnownId() {
+        return highestKnownId;
+    }
+
+    /** Webhooks read for the tenant and not yet answered 200. */
+    public long waiting() {
+        return Math.max(0, highestKnownId - lastDeliveredId);
+    }
+
+    /** When the oldest webhook still queued here was produced; null when none is. */
+    public Instant oldestQueuedAt() {
+        return queue.isEmpty() ? null : queue.peekFirst().occurredAt();
+    }
+
+    public List<Attempt> recentFailures() {
+        return List.copyOf(recentFailures);
     }
 
     public long overflowFrom() {

@@ -1,5 +1,6 @@
 package dev.webhookpipeline.dispatcher.kafka;
 
+import dev.webhookpipeline.dispatcher.engine.ProgressStore;
 import dev.webhookpipeline.registry.SchemaRegistryClient;
 import dev.webhookpipeline.schema.DeliveryProgress;
 import dev.webhookpipeline.serde.AvroDeserializer;
@@ -28,11 +29,12 @@ import org.slf4j.LoggerFactory;
  * that faster tenants already got; this store lets it skip them instead of sending them twice, and
  * keeps a failing tenant's backoff where it was. The status API reads the same topic.
  *
- * <p>Writes are coalesced (the latest id per tenant) and flushed by the poll loop every
- * {@link #flushEvery}: a crash in between only means those webhooks are sent again, with the same
- * ids.
+ * <p>Writes are coalesced (the latest state per tenant) and flushed by the poll loop every 200 ms:
+ * a crash in between only means those webhooks are sent again, with the same ids. What is pending
+ * for a partition lost to another instance is dropped, so a stale owner never overwrites the new
+ * owner's record.
  */
-public final class DeliveryProgressStore implements AutoCloseable {
+public final class DeliveryProgressStore implements ProgressStore, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(DeliveryProgressStore.class);
 
@@ -40,16 +42,13 @@ public final class DeliveryProgressStore implements AutoCloseable {
     private final SchemaRegistryClient registry;
     private final String topic;
     private final KafkaProducer<String, DeliveryProgress> producer;
-    private final Map<String, DeliveryProgress> pending = new LinkedHashMap<>();
-    private final Duration flushEvery;
-    private long lastFlush = System.nanoTime();
+    /** Published and not yet written, the latest per tenant, by partition number (so a lost partition's can be dropped). */
+    private final Map<Integer, Map<String, DeliveryProgress>> pending = new HashMap<>();
 
-    public DeliveryProgressStore(Map<String, Object> kafkaProperties, SchemaRegistryClient registry, String topic,
-                                 Duration flushEvery) {
+    public DeliveryProgressStore(Map<String, Object> kafkaProperties, SchemaRegistryClient registry, String topic) {
         this.kafkaProperties = Map.copyOf(kafkaProperties);
         this.registry = registry;
         this.topic = topic;
-        this.flushEvery = flushEvery;
         Map<String, Object> props = new HashMap<>(kafkaProperties);
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -59,35 +58,39 @@ public final class DeliveryProgressStore implements AutoCloseable {
         this.producer = new KafkaProducer<>(props, new StringSerializer(), new AvroSerializer<>(registry, true));
     }
 
-    /** Records the tenant's new state; written (the latest per tenant) on the next flush. */
-    public void publish(DeliveryProgress progress) {
-        pending.put(progress.getTenantId(), progress);
+    @Override
+    public void publish(int partition, DeliveryProgress progress) {
+        pending.computeIfAbsent(partition, p -> new LinkedHashMap<>()).put(progress.getTenantId(), progress);
     }
 
-    /** Sends what changed since the last flush, if {@link #flushEvery} has passed (or {@code force}). */
-    public void flush(boolean force) {
-        if (pending.isEmpty() || (!force && System.nanoTime() - lastFlush < flushEvery.toNanos())) {
-            return;
-        }
-        for (DeliveryProgress progress : pending.values()) {
-            producer.send(new ProducerRecord<>(topic, progress.getTenantId(), progress), (metadata, error) -> {
-                if (error != null) {
-                    log.warn("could not record delivery progress of tenant {} (it may get duplicates after a restart): {}",
-                            progress.getTenantId(), error.getMessage());
-                }
-            });
+    @Override
+    public void flush() {
+        for (Map<String, DeliveryProgress> states : pending.values()) {
+            for (DeliveryProgress progress : states.values()) {
+                producer.send(new ProducerRecord<>(topic, progress.getTenantId(), progress), (metadata, error) -> {
+                    if (error != null) {
+                        log.warn("could not record delivery progress of tenant {} (it may get duplicates after a restart): {}",
+                                progress.getTenantId(), error.getMessage());
+                    }
+                });
+            }
         }
         pending.clear();
-        lastFlush = System.nanoTime();
     }
 
-    /** Flushes and waits for Kafka's acknowledgement: before giving a partition away. */
+    @Override
     public void flushAndWait() {
-        flush(true);
+        flush();
         producer.flush();
     }
 
+    @Override
+    public void forget(java.util.Collection<Integer> partitions) {
+        partitions.forEach(pending::remove);
+    }
+
     /** The recorded state of every tenant on these partition numbers, read to the end of the topic. */
+    @Override
     public Map<Integer, Map<String, DeliveryProgress>> load(java.util.Collection<Integer> partitions) {
         Map<String, Object> props = new HashMap<>(kafkaProperties);
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
@@ -124,7 +127,7 @@ public final class DeliveryProgressStore implements AutoCloseable {
 
     @Override
     public void close() {
-        flush(true);
+        flush();
         producer.close(Duration.ofSeconds(10));
     }
 }

@@ -1,56 +1,74 @@
-package dev.webhookpipeline.dispatcher.kafka;
+package dev.webhookpipeline.dispatcher.engine;
 
+import dev.webhookpipeline.dispatcher.delivery.BufferBudget;
 import dev.webhookpipeline.dispatcher.delivery.TenantQueue;
 import dev.webhookpipeline.schema.DeliveryProgress;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.kafka.common.TopicPartition;
 
 /**
  * The webhooks of one assigned outbound partition, grouped by tenant, and where its commit may go.
  *
  * <p>Invariant: the committed offset is at most the lowest offset any tenant of the partition
- * still needs (queued, in flight, or let go for lack of room) and at most the consumer's position,
- * so a commit never passes a webhook that was not answered 200.
+ * still needs (queued, in flight, or let go for lack of room), at most the lowest record whose
+ * dead letter is not yet acknowledged, and at most the position read so far, so a commit never
+ * passes a webhook that was not answered 200 nor a bad record that is not in the dead-letter topic.
  */
 public final class PartitionState {
 
     private final TopicPartition partition;
     private final int tenantCapacity;
+    private final BufferBudget budget;
     /**
      * Last recorded state of tenants without a queue here: loaded from the delivery-state topic,
      * and updated when a tenant's queue goes idle and is dropped.
      */
     private final Map<String, DeliveryProgress> recorded;
     private final Map<String, TenantQueue> tenants = new HashMap<>();
+    /** Dead letters written and not yet acknowledged, by source offset. */
+    private final TreeMap<Long, DeadLetters.Pending> deadLetters = new TreeMap<>();
     private long committed = -1;
     /** Next offset to read, as far as this state has seen; -1 until the first record. */
     private long position = -1;
-    private boolean paused;
+    /** Ticker time until which the partition is paused, waiting for the schema registry; 0 = not waiting. */
+    private long registryWaitUntil;
+    private int registryWaits;
 
-    public PartitionState(TopicPartition partition, Map<String, DeliveryProgress> recorded, int tenantCapacity) {
+    public PartitionState(TopicPartition partition, Map<String, DeliveryProgress> recorded, int tenantCapacity,
+                          long bufferBytes) {
         this.partition = partition;
         this.recorded = new HashMap<>(recorded);
         this.tenantCapacity = tenantCapacity;
+        this.budget = new BufferBudget(bufferBytes, tenants::values);
     }
 
     public TopicPartition partition() {
         return partition;
     }
 
+    public BufferBudget budget() {
+        return budget;
+    }
+
     /** The tenant's queue, created on first use from its recorded state (delivered id, backoff). */
     public TenantQueue tenant(String tenantId) {
-        return tenants.computeIfAbsent(tenantId, id -> {
-            DeliveryProgress progress = recorded.remove(id);
-            return progress == null ? new TenantQueue(id, 0, tenantCapacity) : TenantQueue.from(progress, tenantCapacity);
-        });
+        TenantQueue queue = tenants.get(tenantId);
+        if (queue == null) {
+            DeliveryProgress progress = recorded.remove(tenantId);
+            queue = progress == null ? new TenantQueue(tenantId, 0, tenantCapacity, budget)
+                    : ProgressRecords.queueFrom(progress, tenantCapacity, budget);
+            tenants.put(tenantId, queue);
+        }
+        return queue;
     }
 
     /** The tenant's current state, to publish; null when this partition knows nothing of it. */
     public DeliveryProgress snapshot(String tenantId, Instant now) {
         TenantQueue queue = tenants.get(tenantId);
-        return queue != null ? queue.toProgress(now) : recorded.get(tenantId);
+        return queue != null ? ProgressRecords.of(queue, now) : recorded.get(tenantId);
     }
 
     public TenantQueue existing(String tenantId) {
@@ -64,24 +82,13 @@ public final class PartitionState {
     /** Drops the queue of a tenant with nothing left to do, keeping its recorded state. */
     public void forgetIfIdle(TenantQueue queue, Instant now) {
         if (queue.idle() && !queue.held()) {
-            recorded.put(queue.tenantId(), queue.toProgress(now));
+            recorded.put(queue.tenantId(), ProgressRecords.of(queue, now));
             tenants.remove(queue.tenantId());
         }
     }
 
-    /** Webhooks held in memory for tenants that are not backing off: what the partition's pause counts. */
-    public int bufferedForActiveTenants() {
-        int sum = 0;
-        for (TenantQueue q : tenants.values()) {
-            if (!q.failing() && !q.held()) {
-                sum += q.size();
-            }
-        }
-        return sum;
-    }
-
-    /** The offset it is safe to commit given the consumer's position: see the class invariant. */
-    public long safeCommitOffset(long position) {
+    /** The offset it is safe to commit: see the class invariant. */
+    public long safeCommitOffset() {
         long low = position;
         for (TenantQueue q : tenants.values()) {
             long needed = q.lowestNeededOffset();
@@ -89,7 +96,14 @@ public final class PartitionState {
                 low = needed;
             }
         }
+        if (!deadLetters.isEmpty()) {
+            low = Math.min(low, deadLetters.firstKey());
+        }
         return low;
+    }
+
+    Map<Long, DeadLetters.Pending> deadLetters() {
+        return deadLetters;
     }
 
     public long position() {
@@ -108,11 +122,26 @@ public final class PartitionState {
         committed = offset;
     }
 
-    public boolean paused() {
-        return paused;
+    boolean waitingForRegistry() {
+        return registryWaitUntil != 0;
     }
 
-    public void paused(boolean value) {
-        paused = value;
+    /** Waits longer after each consecutive failure: 100 ms, 200 ms, … up to 5 s. */
+    void waitForRegistry(long tickNow) {
+        long delayMillis = Math.min(5_000, 100L << Math.min(registryWaits, 6));
+        registryWaits++;
+        registryWaitUntil = tickNow + delayMillis * 1_000_000L;
+    }
+
+    boolean registryWaitOver(long tickNow) {
+        return registryWaitUntil != 0 && tickNow - registryWaitUntil >= 0;
+    }
+
+    void registryWaitEnded() {
+        registryWaitUntil = 0;
+    }
+
+    void decodedOne() {
+        registryWaits = 0;
     }
 }

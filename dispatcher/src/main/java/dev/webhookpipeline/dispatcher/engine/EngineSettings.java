@@ -1,0 +1,12 @@
+package dev.webhookpipeline.dispatcher.engine;
+
+import dev.webhookpipeline.dispatcher.delivery.RetrySchedule;
+import java.time.Duration;
+
+/**
+ * The delivery rules and limits the engine applies.
+ *
+ * @param partitionBufferBytes memory for queued webhooks per partition, shared fairly by its tenants
+ */
+public record EngineSettings(String outboundTopic, Duration batchWindow, int maxInFlight, int tenantCapacity,
+                             long partitionBufferBytes, RetrySchedule retrySchedule, Duration commitInterval) {}
