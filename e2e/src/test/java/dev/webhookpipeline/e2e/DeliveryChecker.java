@@ -177,8 +177,10 @@ final class DeliveryChecker {
             Set<UUID> lost = new LinkedHashSet<>(expected);
             got.forEach(lost::remove);
             if (!lost.isEmpty()) {
-                problems.add(String.format("%s: LOSS: %d of %d kept events never accepted, first of them %s (production #%d)",
-                        tenant, lost.size(), expected.size(), lost.iterator().next(), expected.indexOf(lost.iterator().next()) + 1));
+                // The n-th kept event is the one the router numbers n: these are the lost webhook ids.
+                List<Integer> positions = lost.stream().map(e -> expected.indexOf(e) + 1).toList();
+                problems.add(String.format("%s: LOSS: %d of %d kept events never accepted: kept #%s (= their webhook ids),"
+                        + " first of them %s", tenant, lost.size(), expected.size(), ranges(positions), lost.iterator().next()));
             }
             for (int i = 0; i < Math.min(got.size(), expected.size()); i++) {
                 if (!got.get(i).equals(expected.get(i))) {
@@ -216,6 +218,20 @@ final class DeliveryChecker {
             System.out.printf("[seed=%d] %s: %d duplicate receipt(s), all repeating ids already received%n", seed, tenant,
                     duplicates);
         }
+    }
+
+    /** Ascending numbers as {@code 3, 7-9, 12}. */
+    static String ranges(List<? extends Number> sorted) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < sorted.size(); i++) {
+            long start = sorted.get(i).longValue();
+            long end = start;
+            while (i + 1 < sorted.size() && sorted.get(i + 1).longValue() == end + 1) {
+                end = sorted.get(++i).longValue();
+            }
+            out.append(out.length() > 0 ? ", " : "").append(start).append(end > start ? "-" + end : "");
+        }
+        return out.toString();
     }
 
     /** The config in force at {@code nanos} (the last one whose write began by then). */

@@ -47,7 +47,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.IntConsumer;
 import java.util.function.ToIntBiFunction;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * One whole pipeline on the shared real broker and registry, under its own topic prefix: the
@@ -277,16 +279,65 @@ final class E2ePipeline implements AutoCloseable {
 
     /** A dispatcher as its own JVM (standard retry schedule), in the same group as {@link #startDispatcher}. */
     JavaProcess startDispatcherProcess(String name) {
+        return startDispatcherProcess(name, services.schemaRegistryUrl());
+    }
+
+    /**
+     * As above, reaching the schema registry at {@code registryUrl} (e.g. through an
+     * {@link dev.webhookpipeline.testsupport.OutageProxy}); its output goes to
+     * {@code target/test-logs/<name>.log}. It starts as {@code DispatcherMain} does in production:
+     * checks the registry, registers every subject's schema (its client caches those ids), reads the
+     * tenant configs, then joins the group.
+     */
+    JavaProcess startDispatcherProcess(String name, String registryUrl) {
         JavaProcess process = JavaProcess.builder(DispatcherMain.class.getName(), Path.of("target", "test-logs", name + ".log"))
                 .jvmArgs("-Xmx256m")
                 .args("--bootstrap-servers", services.bootstrapServers(),
-                        "--schema-registry-url", services.schemaRegistryUrl(),
+                        "--schema-registry-url", registryUrl,
                         "--topic-prefix", topics.prefix(), "--batch-window", "200ms",
                         "-X", "pipeline.partitions=" + PARTITIONS,
                         "-X", "pipeline.endpoints.allow-http=true", "-X", "pipeline.endpoints.allow-cidrs=127.0.0.0/8")
                 .start();
         running.add(process);
         return process;
+    }
+
+    /** Writes outbound webhooks straight to the outbound topic (no router), closed with the pipeline. */
+    OutboundWriter outboundWriter() {
+        OutboundWriter writer = new OutboundWriter(this);
+        running.add(writer);
+        return writer;
+    }
+
+    /** The dispatchers' consumer group (the default one: {@code <prefix>dispatcher}). */
+    String dispatcherGroup() {
+        return topics.prefix() + "dispatcher";
+    }
+
+    /** The dispatchers' committed offset of each outbound partition (-1: none committed yet). */
+    Map<Integer, Long> dispatcherCommits(Admin admin) throws Exception {
+        Map<Integer, Long> out = new HashMap<>();
+        for (int i = 0; i < PARTITIONS; i++) {
+            out.put(i, -1L);
+        }
+        admin.listConsumerGroupOffsets(dispatcherGroup()).partitionsToOffsetAndMetadata().get()
+                .forEach((tp, offset) -> {
+                    if (tp.topic().equals(topics.outbound().name()) && offset != null) {
+                        out.put(tp.partition(), offset.offset());
+                    }
+                });
+        return out;
+    }
+
+    /** The log end offset of each outbound partition (after a transaction, its commit marker counts). */
+    Map<Integer, Long> outboundEnds(Admin admin) throws Exception {
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        for (int i = 0; i < PARTITIONS; i++) {
+            latest.put(new TopicPartition(topics.outbound().name(), i), OffsetSpec.latest());
+        }
+        Map<Integer, Long> out = new HashMap<>();
+        admin.listOffsets(latest).all().get().forEach((tp, info) -> out.put(tp.partition(), info.offset()));
+        return out;
     }
 
     /** No tenant secret of this scenario in any log written by the tests or the pipeline's processes. */

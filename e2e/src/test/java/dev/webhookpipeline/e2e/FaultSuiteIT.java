@@ -3,20 +3,28 @@ package dev.webhookpipeline.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.webhookpipeline.dispatcher.Dispatcher;
+import dev.webhookpipeline.e2e.OutboundWriter.Written;
 import dev.webhookpipeline.schema.EventType;
 import dev.webhookpipeline.testsupport.Await;
 import dev.webhookpipeline.testsupport.JavaProcess;
+import dev.webhookpipeline.testsupport.OutageProxy;
 import dev.webhookpipeline.testsupport.RealServicesExtension;
 import dev.webhookpipeline.testsupport.RecordingReceiver.Reply;
 import dev.webhookpipeline.testsupport.TestServices;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
+import java.util.regex.Pattern;
 import java.util.stream.IntStream;
+import org.apache.avro.Schema;
+import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -38,6 +46,9 @@ class FaultSuiteIT {
     /** Start-up of the router and dispatchers (a child JVM, a Streams rebalance) before events flow. */
     private static final Duration WARM_UP = Duration.ofSeconds(90);
 
+    /** How long the dispatcher cannot reach the registry in the schema-upgrade scenario (issue 11: 20 s). */
+    private static final Duration REGISTRY_OUTAGE = Duration.ofSeconds(20);
+
     private static long seed() {
         return Long.getLong("e2e.seed", System.nanoTime());
     }
@@ -52,6 +63,17 @@ class FaultSuiteIT {
         for (int i = 0; out.size() < count; i++) {
             if (E2ePipeline.partitionOf(stem + i) == E2ePipeline.partitionOf(neighbour)) {
                 out.add(stem + i);
+            }
+        }
+        return out;
+    }
+
+    /** {@code count} tenant names from {@code stem} on {@code partition}. */
+    private static List<String> onPartition(int partition, String stem, int count) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; out.size() < count; i++) {
+            if (E2ePipeline.partitionOf(stem + partition + "-" + i) == partition) {
+                out.add(stem + partition + "-" + i);
             }
         }
         return out;
@@ -220,5 +242,120 @@ class FaultSuiteIT {
                 router.close();
             }
         }
+    }
+
+    /**
+     * Issue 11: a router upgraded mid-run writes the outbound topic under a compatible v2 of its
+     * schema (one more optional field), interleaved with v1 records of routers not yet upgraded, and
+     * the dispatcher reads them during a registry outage. It knows v1 — its start-up registered it —
+     * but has never seen the v2 id, so its v1 records decode and its v2 records cannot until the
+     * registry is back. Nothing may be lost or reordered, and the commits must end at the topic's end.
+     *
+     * <p>The registry keeps running (it is in-memory: a restart would lose its schemas); the outage
+     * is an {@link OutageProxy} in front of it that only the dispatcher uses, in
+     * {@link OutageProxy.Outage#RESET} mode: every connection is reset, so the dispatcher's registry
+     * client finds the registry unreachable (an IOException, retried, then a SerializationException
+     * from the deserializer: the dispatcher's registry-outage path, not its bad-data path).
+     */
+    @Test
+    void aNewSchemaVersionReadDuringARegistryOutageLosesNothing(TestServices services) throws Exception {
+        long seed = seed();
+        try (OutageProxy proxy = OutageProxy.inFrontOf(services.schemaRegistryUrl()); // closed after the dispatcher
+             E2ePipeline p = new E2ePipeline(services, "e2e-registry-outage", seed);
+             Admin admin = services.kafka().admin()) {
+            List<String> tenants = new ArrayList<>(); // 12 tenants, 3 on each partition
+            for (int partition = 0; partition < E2ePipeline.PARTITIONS; partition++) {
+                tenants.addAll(onPartition(partition, "ro-", 3));
+            }
+            for (int i = 0; i < tenants.size(); i++) {
+                p.configure(tenants.get(i), i % 2 == 0, ALL);
+            }
+            // Started through the proxy, up: as in production it registers every subject's schema (and so
+            // caches the v1 ids), reads the configs and joins the group.
+            JavaProcess dispatcher = p.startDispatcherProcess("e2e-registry-outage-dispatcher-"
+                    + p.topics.prefix().replace(".", ""), proxy.url());
+            OutboundWriter writer = p.outboundWriter();
+            writer.writeRounds(tenants, 10, (tenant, id) -> OutboundWriter.V1); // webhooks 1-10 of each, v1
+            DeliveryChecker checker = p.checker();
+            Await.until("[seed=" + seed + "] the dispatcher delivering the v1 webhooks", WARM_UP, () -> checker.missing() == 0);
+
+            int logBefore = dispatcher.output().length();
+            proxy.down(OutageProxy.Outage.RESET);
+            long outageStart = System.nanoTime();
+            Schema v2 = OutboundWriter.withOptionalField(OutboundWriter.V1, "trace_id");
+            int v2Id = writer.register(v2); // directly, not through the proxy: the dispatcher has never seen this id
+            Random versions = new Random(seed);
+            // Webhooks 11-60 of each tenant, v1 and v2 interleaved, in one transaction: read in one go.
+            List<Written> mixed = writer.writeRounds(tenants, 50,
+                    (tenant, id) -> versions.nextBoolean() ? v2 : OutboundWriter.V1);
+            int v1Id = writer.register(OutboundWriter.V1);
+            for (String tenant : tenants) { // what the scenario is about: a v2 webhook with a later v1 one, for each tenant
+                List<Integer> ids = mixed.stream().filter(w -> w.tenant().equals(tenant)).map(Written::schemaId).toList();
+                assertThat(ids.indexOf(v2Id)).as("[seed=%d] %s: a v2 webhook before a later v1 one", seed, tenant)
+                        .isNotNegative().isLessThan(ids.lastIndexOf(v1Id));
+            }
+            Await.until("[seed=" + seed + "] the dispatcher asking the registry for the v2 schema during the outage",
+                    REGISTRY_OUTAGE, () -> proxy.turnedAway() > 0);
+            // The fault's length (not a synchronisation): the registry stays unreachable for REGISTRY_OUTAGE.
+            Await.until("the end of the outage", REGISTRY_OUTAGE.plusSeconds(5),
+                    () -> System.nanoTime() - outageStart >= REGISTRY_OUTAGE.toNanos());
+            int turnedAway = proxy.turnedAway();
+            String outageLog = dispatcher.output().substring(logBefore);
+            proxy.up();
+
+            Map<Integer, Long> pastLastRecord = new TreeMap<>();
+            mixed.forEach(w -> pastLastRecord.merge(w.partition(), w.offset() + 1, Math::max));
+            long deadline = System.nanoTime() + DRAIN.toNanos();
+            while (!committedPast(p.dispatcherCommits(admin), pastLastRecord) && System.nanoTime() < deadline) {
+                Await.pause(); // a commit past every record means every webhook was answered 200 (or skipped)
+            }
+            checker.awaitAllDelivered(Duration.ofSeconds(5)); // a second chance before the checks say what is missing
+
+            // It really took the registry-outage path: warnings about the unreachable registry, for the v2 id.
+            List<String> outageWarnings = outageLog.lines()
+                    .filter(Pattern.compile("(?i)\\bWARN\\b.*registry.*(unavailable|unreachable)").asPredicate()).toList();
+            System.out.printf("[seed=%d] registry outage of %d s: %d connections turned away, %d registry warnings in the"
+                    + " dispatcher's log (%s), e.g.%n  %s%n", seed, REGISTRY_OUTAGE.toSeconds(), turnedAway,
+                    outageWarnings.size(), dispatcher.log(), outageWarnings.isEmpty() ? "-" : outageWarnings.get(0));
+            assertThat(turnedAway).as("[seed=%d] connections to the registry turned away during the outage", seed).isPositive();
+            assertThat(outageWarnings).as("[seed=%d] the dispatcher's log during the outage (%s)", seed, dispatcher.log())
+                    .anyMatch(line -> line.contains("schema id " + v2Id));
+
+            try {
+                checker.check(Set.of(), ISOLATION_BOUND); // no latency bound: the outage holds up every partition
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "\n  lost webhook ids by tenant (v1/v2: the schema they were"
+                        + " written under; v2 is schema id " + v2Id + "):\n  " + lostIds(p, tenants, writer.written(), v2Id));
+            }
+            Map<Integer, Long> commits = p.dispatcherCommits(admin);
+            Map<Integer, Long> ends = p.outboundEnds(admin);
+            for (int partition : pastLastRecord.keySet()) {
+                assertThat(commits.get(partition))
+                        .as("[seed=%d] committed offset of outbound partition %d: at its end (log end %d)", seed, partition,
+                                ends.get(partition))
+                        .isGreaterThanOrEqualTo(pastLastRecord.get(partition)).isLessThanOrEqualTo(ends.get(partition));
+            }
+        }
+    }
+
+    /** Whether every partition's commit is past its last record. */
+    private static boolean committedPast(Map<Integer, Long> commits, Map<Integer, Long> pastLastRecord) {
+        return pastLastRecord.entrySet().stream().allMatch(e -> commits.getOrDefault(e.getKey(), -1L) >= e.getValue());
+    }
+
+    /** Per tenant, the written webhook ids never answered 200, each with the schema version it was written under. */
+    private static String lostIds(E2ePipeline p, List<String> tenants, List<Written> written, int v2Id) {
+        List<String> out = new ArrayList<>();
+        int total = 0;
+        for (String tenant : tenants) {
+            Set<Long> accepted = Set.copyOf(p.receiver.acceptedIds(tenant));
+            List<String> lost = written.stream().filter(w -> w.tenant().equals(tenant) && !accepted.contains(w.webhookId()))
+                    .map(w -> w.webhookId() + (w.schemaId() == v2Id ? " (v2)" : " (v1)")).toList();
+            if (!lost.isEmpty()) {
+                out.add(tenant + " [partition " + E2ePipeline.partitionOf(tenant) + "]: " + String.join(", ", lost));
+                total += lost.size();
+            }
+        }
+        return total + " lost over " + out.size() + " tenants:\n  " + String.join("\n  ", out);
     }
 }
