@@ -47,6 +47,15 @@ public final class ConfigTable implements AutoCloseable {
         return changes;
     }
 
+    /**
+     * Whether the configs are still being read. False once the reader stopped on an error it could
+     * not survive: from then on disables, secret rotations and endpoint changes no longer apply, so
+     * the instance must stop delivering and report itself unhealthy.
+     */
+    public boolean isReading() {
+        return table.isReading();
+    }
+
     @Override
     public void close() throws InterruptedException {
         table.close();
