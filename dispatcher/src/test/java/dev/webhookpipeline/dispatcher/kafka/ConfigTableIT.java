@@ -32,7 +32,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The dispatcher's table of tenant configs on the real broker and registry: what a record says is
- * never a reason for its reader to stop.
+ * never a reason for its reader to stop, and a config that names another tenant than its key is
+ * refused as the router refuses it.
  */
 @ExtendWith(RealServicesExtension.class)
 class ConfigTableIT {
@@ -90,6 +91,33 @@ class ConfigTableIT {
 
     static String log() throws java.io.IOException {
         return Files.readString(Path.of("target", "test-logs", "tests.log"));
+    }
+
+    @Test
+    void aConfigWhoseTenantIdDiffersFromItsKeyIsRefusedAndThePreviousOneStays() throws Exception {
+        write("acme-10", config("acme-10", "https://acme.example/hook", "acme-secret-0123456789"));
+        start();
+        assertThat(table.get("acme-10")).isPresent();
+
+        write("acme-10", config("globex-10", "https://globex.example/hook", "globex-secret-0123456789"));
+        write("fresh-10", config("other-10", "https://other.example/hook", "other-secret-0123456789"));
+        write("zeta-10", config("zeta-10", "https://zeta.example/hook", "zeta-secret-0123456789"));
+        Await.until("the config written after the mismatching ones", WAIT, () -> table.get("zeta-10").isPresent());
+
+        assertThat(table.get("acme-10")).hasValueSatisfying(c -> {
+            assertThat(c.getTenantId()).isEqualTo("acme-10");
+            assertThat(c.getEndpoint()).isEqualTo("https://acme.example/hook");
+            assertThat(c.getSecret()).isEqualTo("acme-secret-0123456789");
+        });
+        assertThat(table.get("fresh-10")).as("a mismatching first config is not applied").isEmpty();
+        assertThat(table.get("globex-10")).isEmpty();
+        assertThat(table.get("other-10")).isEmpty();
+        String log = log();
+        assertThat(log).contains("config tenant_id 'globex-10' differs from the record key 'acme-10'")
+                .contains("config tenant_id 'other-10' differs from the record key 'fresh-10'")
+                .doesNotContain("globex-secret-0123456789").doesNotContain("other-secret-0123456789")
+                .doesNotContain("acme-secret-0123456789");
+        assertThat(table.isReading()).isTrue();
     }
 
     @Test
