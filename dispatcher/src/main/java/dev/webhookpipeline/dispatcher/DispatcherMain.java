@@ -27,7 +27,8 @@ import picocli.CommandLine.Option;
         description = {"Delivers the outbound topic's webhooks to tenants' endpoints, in order per tenant,"
                 + " committing offsets only after HTTP 200. Start more instances (up to the partition count) to scale."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:stopped cleanly", "1:could not start (the message says why)", "2:invalid command line"},
+        exitCodeList = {"0:stopped cleanly", "1:could not start, or a part stopped on its own (the message says which)",
+                "2:invalid command line"},
         footer = {"", "Settings, highest first: options, environment (KAFKA_<PROPERTY>, SCHEMA_REGISTRY_URL, PIPELINE_<SETTING>),"
                 + " the --config file. Dispatcher settings: pipeline.dispatcher.group-id, .batch-window (0-10s),"
                 + " .batch-timeout (5s), .single-timeout (10s), .max-in-flight (256), .success-any-2xx (false),"
@@ -89,13 +90,27 @@ public final class DispatcherMain implements Callable<Integer> {
         log.info("dispatcher ready: group {}, topic {}{}", config.groupId(), topics.outbound().name(),
                 admin.isPresent() ? ", status API and metrics at http://" + admin.get().host() + ":" + dispatcher.adminPort()
                         + "/api/tenants and /metrics" : " (admin API off: set pipeline.admin.port to enable)");
+        return supervise(dispatcher, stopping, stopped, Duration.ofSeconds(1));
+    }
+
+    /**
+     * Waits until the process is asked to stop (0), or until a part of the instance stops on its
+     * own (1, naming it): a dead delivery loop or reader must not leave a process that looks alive
+     * while it sends with stale configs or ignores operators, so it exits and its supervisor
+     * restarts it.
+     */
+    static int supervise(DispatcherService dispatcher, java.util.concurrent.atomic.AtomicBoolean stopping,
+                         CountDownLatch stopped, Duration every) throws InterruptedException {
         while (dispatcher.isRunning() || stopping.get()) {
-            if (stopped.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (stopped.await(every.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
                 return 0;
             }
         }
         if (!stopping.get()) {
-            log.error("the dispatcher loop stopped on its own; exiting so a supervisor restarts it");
+            String message = "stopped on its own: " + String.join(", ", dispatcher.stopped())
+                    + "; exiting with code 1 so a supervisor restarts the dispatcher";
+            log.error(message);
+            System.err.println("dispatcher: " + message);
             return 1;
         }
         return 0;

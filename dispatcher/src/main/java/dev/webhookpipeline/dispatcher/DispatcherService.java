@@ -6,6 +6,8 @@ import dev.webhookpipeline.dispatcher.status.StatusView;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -29,7 +31,7 @@ public final class DispatcherService implements AutoCloseable {
         this.status = new StatusView(config.kafkaProperties(), config.registry(), config.topics().deliveryState().name());
         this.control = new ControlChannel(config.kafkaProperties(), config.registry(), config.topics().control().name(),
                 dispatcher, config.clock());
-        this.admin = admin.map(a -> new AdminServer(a.auth(), status, control, metrics)).orElse(null);
+        this.admin = admin.map(a -> new AdminServer(a.auth(), status, control, metrics, this::stopped)).orElse(null);
     }
 
     public static PrometheusMeterRegistry metricsRegistry() {
@@ -42,6 +44,9 @@ public final class DispatcherService implements AutoCloseable {
         dispatcher.start();
         if (!status.awaitCaughtUp(Duration.ofSeconds(60))) {
             throw new IllegalStateException("could not read the delivery states within 60 s");
+        }
+        if (!control.awaitReady(Duration.ofSeconds(60))) {
+            throw new IllegalStateException("could not position the reader of operator commands within 60 s");
         }
         if (admin != null && where.isPresent()) {
             admin.start(where.get().host(), where.get().port());
@@ -62,8 +67,28 @@ public final class DispatcherService implements AutoCloseable {
         return admin == null ? -1 : admin.port();
     }
 
+    /**
+     * Whether every part of this instance is still working: the delivery loop (which also stops
+     * when its config reader stopped) and the readers of delivery states and operator commands.
+     * False once any of them stopped on its own: the instance is unhealthy and should be restarted.
+     */
     public boolean isRunning() {
-        return dispatcher.isRunning();
+        return stopped().isEmpty();
+    }
+
+    /** The parts of this instance that are not running, in words; empty while it is healthy. */
+    public List<String> stopped() {
+        List<String> stopped = new ArrayList<>();
+        if (!dispatcher.isRunning()) {
+            stopped.add("delivery loop");
+        }
+        if (!status.isReading()) {
+            stopped.add("delivery-state reader");
+        }
+        if (!control.isReading()) {
+            stopped.add("operator-command reader");
+        }
+        return stopped;
     }
 
     @Override

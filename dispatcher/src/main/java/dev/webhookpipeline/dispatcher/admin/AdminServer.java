@@ -14,7 +14,9 @@ import io.javalin.http.Context;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The operators' HTTP API (and metrics) of a dispatcher instance. Every endpoint requires
@@ -32,6 +34,7 @@ import java.util.Map;
  * GET  /api/tenants/{tenant}          one tenant
  * POST /api/tenants/{tenant}/retry    send the head now, ignoring the backoff
  * POST /api/tenants/{tenant}/refresh  clear the recent-failures list
+ * GET  /api/health                    200 {"status":"UP"}, or 503 {"status":"DOWN","stopped":[parts]}
  * GET  /metrics                       Prometheus
  * </pre>
  */
@@ -43,6 +46,12 @@ public final class AdminServer implements AutoCloseable {
     private final Javalin app;
 
     public AdminServer(OperatorAuth auth, StatusView status, ControlChannel control, PrometheusMeterRegistry metrics) {
+        this(auth, status, control, metrics, List::of);
+    }
+
+    /** @param stopped the parts of the instance that are not running, in words; empty while it is healthy */
+    public AdminServer(OperatorAuth auth, StatusView status, ControlChannel control, PrometheusMeterRegistry metrics,
+                       Supplier<List<String>> stopped) {
         String session = auth.derive("operator-session"); // the cookie holds this, not the token
         String indexPage = resource("admin/index.html");
         String loginPage = resource("admin/login.html");
@@ -84,6 +93,11 @@ public final class AdminServer implements AutoCloseable {
             config.routes.post("/api/tenants/{tenant}/retry", ctx -> command(ctx, control, TenantCommandType.RETRY));
             config.routes.post("/api/tenants/{tenant}/refresh", ctx -> command(ctx, control, TenantCommandType.REFRESH));
             config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape()));
+            config.routes.get("/api/health", ctx -> {
+                List<String> down = stopped.get();
+                ctx.status(down.isEmpty() ? 200 : 503);
+                json(ctx, down.isEmpty() ? Map.of("status", "UP") : Map.of("status", "DOWN", "stopped", down));
+            });
         });
     }
 

@@ -24,22 +24,32 @@ import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.io.SocketConfig;
 import org.apache.hc.core5.http.io.entity.StringEntity;
+import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.util.Timeout;
 
 /**
  * Sends one webhook request and reports the outcome; never throws for anything the endpoint does.
  *
- * <p>Success is 200 (any 2xx when configured). Redirects are not followed (a 3xx is a failure),
- * nothing is retried here (the retry schedule is the dispatcher's), the response body is read only
- * up to {@link #BODY_EXCERPT_BYTES} and never trusted, and each request has a hard deadline (5 s
- * batched, 10 s single by default) after which it is aborted, however slowly the endpoint dribbles.
+ * <p>Success is 200 (any 2xx when configured), decided by the status line alone. Redirects are not
+ * followed (a 3xx is a failure), nothing is retried here (the retry schedule is the dispatcher's),
+ * and each request has a hard deadline (5 s batched, 10 s single by default) for its status line,
+ * after which it is aborted, however slowly the endpoint dribbles. The response body is never
+ * trusted and never waited for: at most {@link #BODY_EXCERPT_BYTES} are read, for {@link #BODY_GRACE}
+ * at most, as an excerpt for the status; a body that did not end within them is not drained, its
+ * connection is dropped instead. So a 200 with a huge, slow or endless body is a success at once.
  * Blocking: call it from a virtual thread.
  */
 public final class WebhookSender implements AutoCloseable {
 
     public static final int BODY_EXCERPT_BYTES = 512;
+    /**
+     * How long the body may take to give its excerpt once the status line is in (never past the
+     * request's deadline). A body still coming after it costs only its connection, never the outcome.
+     */
+    static final Duration BODY_GRACE = Duration.ofMillis(250);
     static final String USER_AGENT = "webhook-pipeline/0.1";
 
     private final CloseableHttpClient client;
@@ -114,27 +124,73 @@ public final class WebhookSender implements AutoCloseable {
         post.setHeader("webhook-timestamp", Long.toString(timestamp));
         post.setHeader("webhook-signature", Signature.sign(request.secret(), messageId, timestamp, request.body()));
         ScheduledFuture<?> deadline = deadlines.schedule(post::cancel, timeout.toMillis(), TimeUnit.MILLISECONDS);
-        try (CloseableHttpResponse response = client.execute(post)) {
-            int status = response.getCode();
-            String excerpt = response.getEntity() == null ? "" : excerpt(response.getEntity().getContent(), request.secret());
-            long millis = (System.nanoTime() - started) / 1_000_000;
-            if (status == 200 || (any2xx && status / 100 == 2)) {
-                return Attempt.delivered(status, start, millis);
-            }
-            String what = status / 100 == 3 ? "redirect (not followed)" : "HTTP " + status;
-            return Attempt.failed(status, what + (excerpt.isEmpty() ? "" : ": " + excerpt), start, millis);
+        CloseableHttpResponse response;
+        try {
+            response = client.execute(post);
         } catch (IOException | RuntimeException e) {
+            deadline.cancel(false);
             long millis = (System.nanoTime() - started) / 1_000_000;
             return Attempt.failed(-1, describe(e, post.isCancelled(), timeout), start, millis);
+        }
+        // The status line decides; the body is only an excerpt for the operator, and never a
+        // reason to wait: it gets BODY_GRACE (never past the deadline) to give its first bytes.
+        int status = response.getCode();
+        String excerpt;
+        try {
+            long left = timeout.toNanos() - (System.nanoTime() - started);
+            deadline.cancel(false);
+            deadline = deadlines.schedule(post::cancel, Math.max(0, Math.min(left, BODY_GRACE.toNanos())), TimeUnit.NANOSECONDS);
+            excerpt = excerptAndRelease(response, post, request.secret());
         } finally {
             deadline.cancel(false);
         }
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        if (status == 200 || (any2xx && status / 100 == 2)) {
+            return Attempt.delivered(status, start, millis);
+        }
+        String what = status / 100 == 3 ? "redirect (not followed)" : "HTTP " + status;
+        return Attempt.failed(status, what + (excerpt.isEmpty() ? "" : ": " + excerpt), start, millis);
+    }
+
+    /**
+     * Reads at most {@link #BODY_EXCERPT_BYTES} of the body and lets the response go. A body that
+     * ended within them leaves its connection to the pool; any other (longer, slower, endless, cut
+     * off by the grace period or broken) is not drained: its connection is closed and discarded
+     * ({@code close(IMMEDIATE)} skips the draining that a graceful close does). Never throws.
+     */
+    private static String excerptAndRelease(CloseableHttpResponse response, HttpPost post, String secret) {
+        HttpEntity entity = response.getEntity();
+        byte[] bytes = new byte[BODY_EXCERPT_BYTES + 1]; // one more: did the body end within the excerpt?
+        int read = 0;
+        boolean ended = true;
+        if (entity != null) {
+            try {
+                InputStream in = entity.getContent(); // not closed: closing it would drain the rest
+                int n = 0;
+                while (in != null && read < bytes.length && (n = in.read(bytes, read, bytes.length - read)) >= 0) {
+                    read += n;
+                }
+                // At its end the stream has handed the connection back to the pool by itself.
+                ended = in == null || (n < 0 && !post.isCancelled());
+            } catch (IOException | RuntimeException e) {
+                ended = false; // cut off by the grace period or by the endpoint: what came is the excerpt
+            }
+        }
+        if (ended) {
+            try {
+                response.close();
+            } catch (IOException e) {
+                response.close(CloseMode.IMMEDIATE);
+            }
+        } else {
+            response.close(CloseMode.IMMEDIATE); // closes and discards the connection; nothing drained
+        }
+        return excerpt(bytes, Math.min(read, BODY_EXCERPT_BYTES), secret);
     }
 
     /** The start of the response body, as one line of printable text, with any echo of the secret masked. */
-    static String excerpt(InputStream body, String secret) throws IOException {
-        byte[] bytes = body.readNBytes(BODY_EXCERPT_BYTES);
-        String text = new String(bytes, StandardCharsets.UTF_8).replaceAll("[\\p{Cntrl}\\p{Zl}\\p{Zp}]+", " ").strip();
+    static String excerpt(byte[] bytes, int length, String secret) {
+        String text = new String(bytes, 0, length, StandardCharsets.UTF_8).replaceAll("[\\p{Cntrl}\\p{Zl}\\p{Zp}]+", " ").strip();
         if (secret != null && !secret.isEmpty()) {
             text = text.replace(secret, "****");
         }

@@ -14,6 +14,11 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * at send time, so a changed endpoint, secret, batching or enabled flag applies to webhooks already
  * queued. Changed tenants are announced through {@link #changes()} so a resumed tenant is looked
  * at at once.
+ *
+ * <p>A config whose {@code tenant_id} differs from its record key is refused, as the router refuses
+ * it (it dead-letters it): a warning names both ids (never the secret), and the key keeps its
+ * previous config, or stays without one. It does not remove a previous valid config: we cannot know
+ * what the broken record meant, and the router keeps routing with the previous one too.
  */
 public final class ConfigTable implements AutoCloseable {
 
@@ -22,7 +27,16 @@ public final class ConfigTable implements AutoCloseable {
 
     public ConfigTable(Map<String, Object> kafkaProperties, SchemaRegistryClient registry, String topic) {
         this.table = new CompactedTable<>(kafkaProperties, new AvroDeserializer<>(WebhookConfig.class, registry), topic,
-                "dispatcher-config-table", changes::add);
+                "dispatcher-config-table", ConfigTable::problem, changes::add);
+    }
+
+    /** The router's rule (ConfigProcessor): the key is the tenant id. Names the ids only. */
+    static Optional<String> problem(String key, WebhookConfig config) {
+        if (key.equals(config.getTenantId())) {
+            return Optional.empty();
+        }
+        return Optional.of("config tenant_id '" + config.getTenantId() + "' differs from the record key '" + key
+                + "'; the key keeps its previous config");
     }
 
     public void start() {
@@ -45,6 +59,15 @@ public final class ConfigTable implements AutoCloseable {
     /** Tenants whose config changed; drained by the dispatcher loop. */
     public Queue<String> changes() {
         return changes;
+    }
+
+    /**
+     * Whether the configs are still being read. False once the reader stopped on an error it could
+     * not survive: from then on disables, secret rotations and endpoint changes no longer apply, so
+     * the instance must stop delivering and report itself unhealthy.
+     */
+    public boolean isReading() {
+        return table.isReading();
     }
 
     @Override

@@ -38,6 +38,11 @@ public final class StatusView implements AutoCloseable {
         return table.values();
     }
 
+    /** Whether the delivery states are still being read; false once the reader stopped (the status goes stale). */
+    public boolean isReading() {
+        return table.isReading();
+    }
+
     @Override
     public void close() throws InterruptedException {
         table.close();
