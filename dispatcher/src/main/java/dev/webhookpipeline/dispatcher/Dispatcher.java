@@ -172,8 +172,9 @@ public final class Dispatcher implements AutoCloseable {
         return engine.failedAttempts();
     }
 
+    /** False once the poll thread or the config reader has stopped: sending with configs that no longer change is wrong. */
     public boolean isRunning() {
-        return running && pollThread.isAlive();
+        return running && pollThread.isAlive() && configs.isReading();
     }
 
     /** Stops taking webhooks, lets requests in flight finish, commits what was delivered, leaves the group. */
