@@ -42,7 +42,7 @@ public final class HostileArbitraries {
                 }
                 case WRONG_MAGIC_BYTE -> {
                     byte[] copy = valid.clone();
-                    copy[0] = (byte) (number == 0 ? 1 : number);
+                    copy[0] = (byte) (1 + Math.floorMod(number, 255));
                     yield copy;
                 }
                 case EMPTY -> new byte[0];
