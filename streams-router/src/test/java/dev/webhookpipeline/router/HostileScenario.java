@@ -232,13 +232,18 @@ final class HostileScenario {
                 dead.headers().forEach(h -> assertThat(holds(h.value(), secret)).as("secret in header " + h.key()).isFalse());
             }
         }
-        // Certainly-bad events of the good tenants (and other keys): dead-lettered with their bytes, in order.
-        List<byte[]> badEvents = inputs.stream().filter(i -> !i.config() && i.expect() == Expect.DEAD_LETTERED)
-                .map(Input::value).toList();
-        List<byte[]> deadEvents = deadLetters.stream()
+        // Certainly-bad events of the good tenants (and other keys): dead-lettered with their bytes, in
+        // order per key (one key = one partition; partitions are not ordered among themselves).
+        Map<String, List<byte[]>> badEvents = new HashMap<>();
+        inputs.stream().filter(i -> !i.config() && i.expect() == Expect.DEAD_LETTERED)
+                .forEach(i -> badEvents.computeIfAbsent(i.key(), k -> new ArrayList<>()).add(i.value()));
+        Map<String, List<byte[]>> deadEvents = new HashMap<>();
+        deadLetters.stream()
                 .filter(d -> d.header(DeadLetterHeaders.SOURCE_TOPIC).equals(eventsTopic) && !mutantEvents.equals(d.key()))
-                .map(Dead::value).toList();
-        assertThat(deadEvents).as("dead-lettered events").containsExactlyElementsOf(badEvents);
+                .forEach(d -> deadEvents.computeIfAbsent(d.key(), k -> new ArrayList<>()).add(d.value()));
+        assertThat(deadEvents.keySet()).as("keys of dead-lettered events").isEqualTo(badEvents.keySet());
+        badEvents.forEach((key, values) -> assertThat(deadEvents.get(key)).as("dead-lettered events of %s", key)
+                .containsExactlyElementsOf(values));
         long deadConfigsOfGoodTenants = deadLetters.stream()
                 .filter(d -> d.header(DeadLetterHeaders.SOURCE_TOPIC).equals(configTopic) && tenants.contains(d.key()))
                 .peek(d -> assertThat(d.header(DeadLetterHeaders.VALUE)).isNotNull())
