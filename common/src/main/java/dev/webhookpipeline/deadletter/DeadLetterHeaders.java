@@ -7,7 +7,8 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 /**
  * The headers of a dead-letter record, written the same way by every component: the input's own
  * headers, plus why it could not be processed and where it came from. Values are UTF-8 text. The
- * record's key and value stay the original bytes.
+ * record's key and value stay the original bytes, except where a value could carry a secret (a
+ * tenant config: {@link ConfigDeadLetters}), which {@link #VALUE} then says.
  */
 public final class DeadLetterHeaders {
     /** Reason code, e.g. an {@link dev.webhookpipeline.serde.AvroDecodeException.Reason} name. */
@@ -19,6 +20,11 @@ public final class DeadLetterHeaders {
     public static final String SOURCE_OFFSET = "dlq.source.offset";
     /** Which component dead-lettered it: streams-router, dispatcher. */
     public static final String COMPONENT = "dlq.component";
+    /**
+     * Present only when the value is not the original bytes: how it was changed, e.g. a config's
+     * secret masked, or the value removed ({@link ConfigDeadLetters}).
+     */
+    public static final String VALUE = "dlq.value";
 
     private static final int MAX_MESSAGE_CHARS = 1000;
 
@@ -28,6 +34,7 @@ public final class DeadLetterHeaders {
     public static Headers describe(Headers original, String reason, String message, String topic, int partition,
                                    long offset, String component) {
         Headers headers = new RecordHeaders(original.toArray());
+        headers.remove(VALUE); // from an earlier dead-lettering: only the one who changes the value sets it
         String text = message == null ? "" : message;
         put(headers, REASON, reason);
         put(headers, MESSAGE, text.length() > MAX_MESSAGE_CHARS ? text.substring(0, MAX_MESSAGE_CHARS) + "..." : text);
@@ -35,6 +42,14 @@ public final class DeadLetterHeaders {
         put(headers, SOURCE_PARTITION, Integer.toString(partition));
         put(headers, SOURCE_OFFSET, Long.toString(offset));
         put(headers, COMPONENT, component);
+        return headers;
+    }
+
+    /** Adds {@link #VALUE} (when {@code note} is not null) to headers made by {@link #describe}. */
+    public static Headers noteValue(Headers headers, String note) {
+        if (note != null) {
+            put(headers, VALUE, note);
+        }
         return headers;
     }
 

@@ -19,7 +19,7 @@ public final class DomainEventRules {
 
     private DomainEventRules() {}
 
-    /** Every problem of the event, empty when it is valid. */
+    /** Every problem of the event, empty when it is valid. Never throws for an event's content. */
     public static List<String> problems(DomainEvent event) {
         List<String> problems = new ArrayList<>();
         WebhookConfigRules.tenantIdProblem(event.getTenantId()).ifPresent(problems::add);
@@ -35,6 +35,9 @@ public final class DomainEventRules {
                 WebhookPayload.parseObject(data);
             } catch (IllegalArgumentException e) {
                 problems.add(e.getMessage());
+            } catch (RuntimeException e) {
+                // Never let the content of an event make the check itself fail: that is a problem too.
+                problems.add("event data cannot be read: " + e.getClass().getSimpleName());
             }
         }
         return problems;

@@ -1,5 +1,6 @@
 package dev.webhookpipeline.payload;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -83,7 +84,11 @@ public final class WebhookPayload {
         return out.toString();
     }
 
-    /** Parses a JSON object, with a clear message when it is anything else. */
+    /**
+     * Parses a JSON object, with a clear message when it is anything else.
+     *
+     * @throws IllegalArgumentException for anything that is not a JSON object within the parser's limits
+     */
     public static ObjectNode parseObject(String json) {
         JsonNode node = parse(json);
         if (!(node instanceof ObjectNode object)) {
@@ -99,8 +104,11 @@ public final class WebhookPayload {
         try {
             return JSON.readTree(json);
         } catch (JsonProcessingException e) {
+            // Limits of the parser (StreamConstraintsException: nesting deeper than 1,000, a number
+            // longer than 1,000 digits) fail without a location.
+            JsonLocation at = e.getLocation();
             throw new IllegalArgumentException("event data is not valid JSON: " + e.getOriginalMessage()
-                    + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
+                    + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr()));
         }
     }
 }

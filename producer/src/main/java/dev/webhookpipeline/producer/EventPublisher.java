@@ -75,6 +75,13 @@ public final class EventPublisher implements AutoCloseable {
         if (event.type() == null) {
             problems.add("event type is missing");
         }
+        if (event.occurredAt() != null) {
+            try {
+                event.occurredAt().toEpochMilli();
+            } catch (ArithmeticException e) {
+                problems.add("occurred_at " + event.occurredAt() + " is out of range (epoch milliseconds overflow)");
+            }
+        }
         if (!problems.isEmpty()) {
             throw new InvalidEventException(problems);
         }

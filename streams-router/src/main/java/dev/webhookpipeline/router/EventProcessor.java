@@ -1,6 +1,7 @@
 package dev.webhookpipeline.router;
 
 import dev.webhookpipeline.event.DomainEventRules;
+import dev.webhookpipeline.failure.RecordFailure;
 import dev.webhookpipeline.payload.WebhookPayload;
 import dev.webhookpipeline.registry.SchemaRegistryClient;
 import dev.webhookpipeline.schema.DomainEvent;
@@ -23,6 +24,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Routes one domain event: decode and validate (else dead-letter), apply the tenant's config (else
  * count the drop), then give it the tenant's next webhook id and write the outbound webhook.
+ *
+ * <p>No record's content stops the router: any exception while reading, checking or building the
+ * webhook is classified by {@link RecordFailure}; only an outage (the registry unavailable) escapes,
+ * to be waited out by {@link ThreadFailurePolicy}, and everything else is dead-lettered.
  *
  * <p>The id is {@code last + 1} from the changelogged {@link RouterTopology#IDS_STORE}. Under
  * exactly_once_v2 the store's changelog write, the outbound record and the input offset commit in one
@@ -55,30 +60,57 @@ final class EventProcessor implements Processor<byte[], byte[], Object, Object> 
     @Override
     public void process(Record<byte[], byte[]> record) {
         RecordMetadata source = context.recordMetadata().orElseThrow();
-        DomainEvent event;
+        String tenant = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+        Routed routed;
         try {
-            event = deserializer.deserialize(source.topic(), record.value());
-        } catch (AvroDecodeException e) {
-            deadLetter(record, source, e.reason().name(), e.getMessage());
+            routed = route(source, tenant, record.value());
+        } catch (RuntimeException | StackOverflowError e) {
+            // The one rule (RecordFailure): an outage (registry unreachable) propagates and is waited out,
+            // never dead-lettered; anything else the record made us throw is bad input.
+            switch (RecordFailure.classify(e)) {
+                case RecordFailure.Outage outage -> throw e;
+                case RecordFailure.BadInput bad -> {
+                    if (!(e instanceof AvroDecodeException)) {
+                        log.warn("event {}-{}@{} made the router fail: dead-lettered as {}", source.topic(),
+                                source.partition(), source.offset(), bad.reason(), e);
+                    }
+                    deadLetter(record, source, bad.reason(), bad.message());
+                }
+            }
             return;
         }
-        // Any other exception (registry unreachable) propagates: an outage is retried, never dead-lettered.
-        String tenant = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+        if (routed.problems() != null) {
+            deadLetter(record, source, AvroDecodeException.Reason.INVALID_CONTENT.name(),
+                    String.join("; ", routed.problems()));
+        } else if (routed.drop() != null) {
+            counters.record(routed.drop());
+        } else {
+            // Only now is the id taken: nothing above may leave a gap in the tenant's sequence.
+            ids.put(tenant, routed.webhook().getWebhookId());
+            // Keeps the input's timestamp and headers (e.g. tracing) on the webhook.
+            context.forward(record.withKey((Object) tenant).withValue((Object) routed.webhook()),
+                    RouterTopology.OUTBOUND_SINK);
+            counters.record(Outcome.ROUTED);
+        }
+    }
+
+    /** What to do with one event: dead-letter it ({@code problems}), drop it, or route this webhook. */
+    private record Routed(List<String> problems, Outcome drop, OutboundWebhook webhook) {}
+
+    /** Decodes, checks and builds the webhook without changing any state, so any failure can dead-letter it. */
+    private Routed route(RecordMetadata source, String tenant, byte[] value) {
+        DomainEvent event = deserializer.deserialize(source.topic(), value);
         List<String> problems = problems(tenant, event);
         if (!problems.isEmpty()) {
-            deadLetter(record, source, AvroDecodeException.Reason.INVALID_CONTENT.name(), String.join("; ", problems));
-            return;
+            return new Routed(problems, null, null);
         }
-
         Optional<Outcome> drop = rules.dropReason(routing.get(tenant), event.getType());
         if (drop.isPresent()) {
-            counters.record(drop.get());
-            return;
+            return new Routed(null, drop.get(), null);
         }
         Long last = ids.get(tenant);
         long id = last == null ? 1 : last + 1;
-        ids.put(tenant, id);
-        OutboundWebhook webhook = OutboundWebhook.newBuilder()
+        return new Routed(null, null, OutboundWebhook.newBuilder()
                 .setTenantId(tenant)
                 .setWebhookId(id)
                 .setEventId(event.getEventId())
@@ -87,10 +119,7 @@ final class EventProcessor implements Processor<byte[], byte[], Object, Object> 
                 .setRoutedAt(Instant.ofEpochMilli(context.currentSystemTimeMs()))
                 .setBody(WebhookPayload.body(id, event.getEventId(), event.getType(), event.getOccurredAt(),
                         event.getData()))
-                .build();
-        // Keeps the input's timestamp and headers (e.g. tracing) on the webhook.
-        context.forward(record.withKey((Object) tenant).withValue((Object) webhook), RouterTopology.OUTBOUND_SINK);
-        counters.record(Outcome.ROUTED);
+                .build());
     }
 
     private static List<String> problems(String tenant, DomainEvent event) {

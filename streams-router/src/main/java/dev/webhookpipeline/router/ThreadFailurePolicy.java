@@ -1,18 +1,18 @@
 package dev.webhookpipeline.router;
 
-import dev.webhookpipeline.registry.SchemaRegistryException;
-import java.io.IOException;
+import dev.webhookpipeline.failure.RecordFailure;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 
 /**
- * What to do when a stream thread dies. Bad data never gets here (it is dead-lettered), so an
- * escaping exception is either an outage — the registry or a broker unreachable — or a bug.
+ * What to do when a stream thread dies. A record's content never gets here: the processors apply
+ * {@link RecordFailure} to every exception a record makes them throw and dead-letter all but
+ * outages. So an escaping exception is either an outage — the registry or a broker unreachable —
+ * or a failure outside any record (state store, commit, an Error such as running out of memory).
  * Outages are waited out: the thread is replaced and resumes from the last commit, as often as it
  * takes (the registry client's backoff paces it). Anything else is replaced a few times, in case it
  * was a fluke; failing {@code maxFailures} times within {@code window} shuts the router down (exit
@@ -51,16 +51,11 @@ final class ThreadFailurePolicy {
                 : StreamThreadExceptionResponse.REPLACE_THREAD;
     }
 
-    /** A registry or broker that cannot be reached right now, anywhere in the cause chain. */
+    /**
+     * A registry or broker that cannot be reached right now, anywhere in the cause chain: the same
+     * rule the processors apply to each record ({@link RecordFailure}).
+     */
     static boolean isOutage(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof SchemaRegistryException registry) {
-                return registry.isUnavailable(); // not an incompatible schema or an unknown id: those do not pass
-            }
-            if (t instanceof RetriableException || t instanceof IOException) {
-                return true;
-            }
-        }
-        return false;
+        return RecordFailure.isOutage(error);
     }
 }

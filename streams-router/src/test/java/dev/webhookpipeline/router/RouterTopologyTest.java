@@ -337,5 +337,9 @@ class RouterTopologyTest {
         assertThat(dead).extracting(r -> header(r, DeadLetterHeaders.REASON)).containsExactly("BAD_MAGIC_BYTE", "INVALID_CONTENT");
         assertThat(dead).extracting(r -> header(r, DeadLetterHeaders.SOURCE_TOPIC)).containsOnly(topics.tenantConfig().name());
         assertThat(header(dead.get(1), DeadLetterHeaders.MESSAGE)).contains("intruder").doesNotContain(foreign.getSecret());
+        // The dead letter's value is the config with its secret masked (analysts read that topic).
+        assertThat(new String(dead.get(1).value(), StandardCharsets.ISO_8859_1)).contains("intruder")
+                .doesNotContain(foreign.getSecret());
+        assertThat(header(dead.get(1), DeadLetterHeaders.VALUE)).isEqualTo("secret masked");
     }
 }

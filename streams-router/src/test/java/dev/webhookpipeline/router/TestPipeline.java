@@ -91,6 +91,15 @@ final class TestPipeline implements AutoCloseable {
                 configs.serialize(topics.tenantConfig().name(), config)));
     }
 
+    /** Any bytes (or none) to the config topic, as a foreign client could write them. */
+    void sendConfig(String key, byte[] value, Long timestamp) {
+        producer.send(new ProducerRecord<>(topics.tenantConfig().name(), null, timestamp, key, value));
+    }
+
+    byte[] encode(WebhookConfig config) {
+        return configs.serialize(topics.tenantConfig().name(), config);
+    }
+
     void flush() {
         producer.flush();
     }

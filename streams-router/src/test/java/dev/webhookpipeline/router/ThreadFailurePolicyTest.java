@@ -53,4 +53,17 @@ class ThreadFailurePolicyTest {
         assertThat(ThreadFailurePolicy.isOutage(registryDown())).isTrue();
         assertThat(ThreadFailurePolicy.isOutage(new SerializationException("encoding bug"))).isFalse();
     }
+
+    @Test
+    void theRuleIsTheOneEveryReaderApplies() {
+        // Was "any IOException is an outage": a parser's complaint about a record (an IOException) would
+        // have been retried forever. Content errors are not outages, whatever they extend.
+        Throwable content = new StreamsException(new com.fasterxml.jackson.core.exc.StreamConstraintsException(
+                "Document nesting depth (1001) exceeds the maximum allowed (1000)"));
+        assertThat(ThreadFailurePolicy.isOutage(content)).isFalse();
+        assertThat(ThreadFailurePolicy.isOutage(new StreamsException(new java.io.EOFException()))).isFalse();
+        assertThat(ThreadFailurePolicy.isOutage(new StreamsException(new java.net.ConnectException("refused")))).isTrue();
+        assertThat(ThreadFailurePolicy.isOutage(new StreamsException(new SerializationException("cannot decode",
+                new SchemaRegistryException("answered 503", 503, 50301, null))))).isTrue();
+    }
 }

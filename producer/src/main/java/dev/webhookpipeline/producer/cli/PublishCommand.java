@@ -1,6 +1,7 @@
 package dev.webhookpipeline.producer.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.webhookpipeline.failure.RecordFailure;
 import dev.webhookpipeline.producer.EventPublisher;
 import dev.webhookpipeline.producer.NewEvent;
 import dev.webhookpipeline.producer.PublishedEvent;
@@ -35,8 +36,10 @@ import picocli.CommandLine.Model.CommandSpec;
                         + " --file or stdin, e.g.",
                 "  {\"tenant_id\":\"acme\",\"type\":\"RISK_LEVEL_CHANGED\",\"data\":{\"new_risk_level\":\"HIGH\"}}",
                 "optionally with event_id (UUID), occurred_at (ISO-8601 or epoch ms) and subject ({\"profile_id\":...}).",
-                "Bad lines are reported on stderr with their line number and skipped; the rest are sent.",
-                "Each published event is printed on stdout as a JSON line (topic, partition, offset) unless --quiet."})
+                "Bad lines are reported on stderr with their line number and reason and skipped; the rest are sent.",
+                "Each published event is printed on stdout as a JSON line (topic, partition, offset) unless --quiet.",
+                "Exit code: 0 every event published; 3 some input rejected (the rest published); 1 Kafka or the"
+                        + " schema registry failed (the events acknowledged before are still reported)."})
 final class PublishCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -84,9 +87,14 @@ final class PublishCommand implements Callable<Integer> {
             if (tenant != null || type != null) {
                 try {
                     pending.add(new Pending(0, publisher.publish(singleEvent())));
-                } catch (IllegalArgumentException e) {
-                    err.println("rejected: " + e.getMessage());
-                    rejected++;
+                } catch (RuntimeException e) {
+                    if (RecordFailure.classify(e) instanceof RecordFailure.Outage) {
+                        err.println("failed: " + e.getMessage());
+                        failed++;
+                    } else {
+                        err.println("rejected: " + reason(e));
+                        rejected++;
+                    }
                 }
             } else {
                 long lastProgress = System.nanoTime();
@@ -100,8 +108,16 @@ final class PublishCommand implements Callable<Integer> {
                         }
                         try {
                             pending.add(new Pending(number, publisher.publish(EventLineParser.parse(line))));
-                        } catch (IllegalArgumentException e) {
-                            err.println("line " + number + ": rejected: " + e.getMessage());
+                        } catch (RuntimeException e) {
+                            // The one rule (RecordFailure): a bad line is reported and skipped; only an
+                            // outage (Kafka or the registry unavailable) stops reading.
+                            if (RecordFailure.classify(e) instanceof RecordFailure.Outage) {
+                                err.println("line " + number + ": failed: " + e.getMessage()
+                                        + "; stopped reading (lines after " + (number - 1) + " were not sent)");
+                                failed++;
+                                break;
+                            }
+                            err.println("line " + number + ": rejected: " + reason(e));
                             rejected++;
                         }
                         if (System.nanoTime() - lastProgress > 5_000_000_000L) {
@@ -132,7 +148,20 @@ final class PublishCommand implements Callable<Integer> {
         }
         err.println("published " + published + " event" + (published == 1 ? "" : "s")
                 + (rejected > 0 ? ", rejected " + rejected : "") + (failed > 0 ? ", failed " + failed : ""));
-        return rejected + failed == 0 ? 0 : 1;
+        return failed > 0 ? WebhookCtl.EXIT_FAILED : rejected > 0 ? WebhookCtl.EXIT_REJECTED : 0;
+    }
+
+    /** Why a line was refused, in one line: a rule's own message, else the exception and its message. */
+    private static String reason(RuntimeException e) {
+        if (e instanceof IllegalArgumentException && e.getMessage() != null) {
+            return e.getMessage();
+        }
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        return root == e ? message : message + " (" + root.getClass().getSimpleName() + ")";
     }
 
     private NewEvent singleEvent() {

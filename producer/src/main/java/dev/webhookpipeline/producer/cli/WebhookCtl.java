@@ -14,10 +14,18 @@ import picocli.CommandLine.Mixin;
         description = "Publish domain events and manage tenants' webhook configs on the pipeline's Kafka topics.",
         subcommands = {PublishCommand.class, ConfigCommand.class, TopicsCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:success", "1:failed, or some input was rejected (see stderr)", "2:invalid command line"},
+        exitCodeList = {"0:success", "1:failed: Kafka or the schema registry could not be used, or a config was refused"
+                + " (see stderr)", "2:invalid command line",
+                "3:publish: some events were rejected (each bad line is reported on stderr with its number and reason);"
+                        + " the others were published"},
         footer = {"", "Settings come, highest first, from options, environment (KAFKA_BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL,"
                 + " KAFKA_<PROPERTY>, PIPELINE_<SETTING>) and the --config file (Kafka client properties plus pipeline.* keys)."})
 public final class WebhookCtl {
+
+    /** Something failed: Kafka or the registry, or a refused config. */
+    static final int EXIT_FAILED = 1;
+    /** {@code publish}: some input was rejected, the rest published. */
+    static final int EXIT_REJECTED = 3;
 
     @Mixin
     ConnectionOptions connection;

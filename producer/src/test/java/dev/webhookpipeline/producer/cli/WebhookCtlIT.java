@@ -75,12 +75,46 @@ class WebhookCtlIT {
 
         Result result = run(input, "publish");
 
-        assertThat(result.exit()).isEqualTo(1);
+        assertThat(result.exit()).isEqualTo(3); // some lines rejected, the rest published
         assertThat(result.err()).contains("line 2: rejected: not valid JSON")
                 .contains("line 4: rejected: unknown event type 'NO_SUCH_TYPE'")
                 .contains("line 6: rejected: event refused: event data must be a JSON object, got ARRAY")
                 .contains("published 3 events, rejected 3");
         assertThat(result.out().lines()).hasSize(3).allSatisfy(l -> assertThat(l).contains("\"partition\""));
+        assertThat(readEvents(tenant, 3)).extracting(e -> e.getData())
+                .containsExactly("{\"n\":1}", "{\"n\":2}", "{\"n\":3}");
+    }
+
+    /**
+     * Lines that once aborted the whole file (only IllegalArgumentException was caught): data beyond
+     * the JSON parser's limits (a NullPointerException), an occurred_at past what epoch milliseconds
+     * hold (an ArithmeticException in the serializer). Lines sent before them went unreported.
+     */
+    @Test
+    void aLineThatOnceAbortedTheFileIsRejectedAndTheRestIsSent() {
+        String tenant = "hostile-" + UUID.randomUUID();
+        String deepData = "{\\\"a\\\":" + "[".repeat(1_200) + "]".repeat(1_200) + "}"; // data as a JSON string
+        String input = String.join("\n",
+                line(tenant, "TASK_CREATED", 1),
+                "{\"tenant_id\":\"" + tenant + "\",\"type\":\"TASK_CREATED\",\"data\":\"" + deepData + "\"}",
+                line(tenant, "TASK_CREATED", 2),
+                "{\"tenant_id\":\"" + tenant + "\",\"type\":\"TASK_CREATED\",\"data\":{},"
+                        + "\"occurred_at\":\"+1000000000-01-01T00:00:00Z\"}",
+                "{\"tenant_id\":\"" + tenant + "\",\"type\":\"TASK_CREATED\",\"data\":{\"n\":" + "9".repeat(1_200) + "}}",
+                "{\"tenant_id\":\"" + tenant + "\",\"type\":\"TASK_CREATED\",\"data\":{},\"event_id\":\"nope\"}",
+                line(tenant, "TASK_CREATED", 3)) + "\n";
+
+        Result result = run(input, "publish");
+
+        assertThat(result.exit()).as(result.err()).isEqualTo(3);
+        assertThat(result.err()).contains("line 2: rejected: event refused: event data is not valid JSON")
+                .contains("line 4: rejected: ").contains("occurred_at")
+                .contains("line 5: rejected: not valid JSON")
+                .contains("line 6: rejected: event_id 'nope' is not a UUID")
+                .contains("published 3 events, rejected 4")
+                .doesNotContain("error:");
+        assertThat(result.out().lines()).hasSize(3).allSatisfy(l -> assertThat(l).contains("\"partition\""));
+        assertThat(result.out()).contains("\"line\":1").contains("\"line\":3").contains("\"line\":7");
         assertThat(readEvents(tenant, 3)).extracting(e -> e.getData())
                 .containsExactly("{\"n\":1}", "{\"n\":2}", "{\"n\":3}");
     }
