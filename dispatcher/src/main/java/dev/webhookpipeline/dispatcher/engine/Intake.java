@@ -2,6 +2,7 @@ package dev.webhookpipeline.dispatcher.engine;
 
 import dev.webhookpipeline.dispatcher.delivery.QueuedWebhook;
 import dev.webhookpipeline.dispatcher.delivery.TenantQueue;
+import dev.webhookpipeline.failure.RecordFailure;
 import dev.webhookpipeline.schema.OutboundWebhook;
 import java.time.Instant;
 import java.util.HashSet;
@@ -58,8 +59,11 @@ final class Intake {
             Decoded decoded;
             try {
                 decoded = decoder.decode(record);
-            } catch (RuntimeException e) { // unclassified: bad input, never a reason to stop
-                decoded = new Decoded.Bad("MALFORMED_AVRO", "cannot decode: " + e);
+            } catch (RuntimeException e) { // the pipeline's one rule: a dependency's failure waits, anything else is bad input
+                decoded = switch (RecordFailure.classify(e)) {
+                    case RecordFailure.Outage outage -> new Decoded.Unavailable(outage.message());
+                    case RecordFailure.BadInput bad -> new Decoded.Bad(bad.reason(), bad.message());
+                };
             }
             switch (decoded) {
                 case Decoded.Unavailable unavailable -> {

@@ -2,6 +2,7 @@ package dev.webhookpipeline.dispatcher.kafka;
 
 import dev.webhookpipeline.dispatcher.engine.Decoded;
 import dev.webhookpipeline.dispatcher.engine.OutboundDecoder;
+import dev.webhookpipeline.failure.RecordFailure;
 import dev.webhookpipeline.registry.SchemaRegistryClient;
 import dev.webhookpipeline.registry.SchemaRegistryException;
 import dev.webhookpipeline.schema.OutboundWebhook;
@@ -13,7 +14,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.errors.SerializationException;
 
 /**
  * Decodes outbound records without ever blocking the poll thread on the schema registry: the
@@ -78,12 +78,11 @@ public final class RegistryOutboundDecoder implements OutboundDecoder, AutoClose
         OutboundWebhook webhook;
         try {
             webhook = deserializer.deserialize(record.topic(), record.value());
-        } catch (AvroDecodeException e) {
-            return new Decoded.Bad(e.reason().name(), e.getMessage());
-        } catch (SerializationException e) {
-            return new Decoded.Unavailable(e.getMessage());
-        } catch (RuntimeException e) { // whatever Avro throws on hostile bytes is the record's fault
-            return new Decoded.Bad(AvroDecodeException.Reason.MALFORMED_AVRO.name(), "cannot decode an OutboundWebhook: " + e);
+        } catch (RuntimeException e) { // the pipeline's one rule: a dependency's failure waits, anything else is bad input
+            return switch (RecordFailure.classify(e)) {
+                case RecordFailure.Outage outage -> new Decoded.Unavailable(outage.message());
+                case RecordFailure.BadInput bad -> new Decoded.Bad(bad.reason(), bad.message());
+            };
         }
         if (!record.key().equals(webhook.getTenantId())) {
             return new Decoded.Bad(AvroDecodeException.Reason.INVALID_CONTENT.name(),
@@ -102,17 +101,15 @@ public final class RegistryOutboundDecoder implements OutboundDecoder, AutoClose
             registry.schemaById(id);
             schemas.put(id, SchemaState.KNOWN);
             lastError.remove(id);
-        } catch (SchemaRegistryException e) {
-            if (e.isNotFound()) {
-                schemas.put(id, SchemaState.UNKNOWN);
+        } catch (RuntimeException e) {
+            if (e instanceof SchemaRegistryException notFound && notFound.isNotFound()
+                    || RecordFailure.classify(e) instanceof RecordFailure.BadInput) {
+                schemas.put(id, SchemaState.UNKNOWN); // the registry answered: this id is not one it can give
                 lastError.remove(id);
             } else {
-                lastError.put(id, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+                lastError.put(id, RecordFailure.classify(e).message());
                 schemas.put(id, SchemaState.UNREACHABLE); // the next record with this id asks again
             }
-        } catch (RuntimeException e) {
-            lastError.put(id, e.toString());
-            schemas.put(id, SchemaState.UNREACHABLE);
         }
     }
 

@@ -14,7 +14,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RetriableException;
-import org.apache.kafka.common.errors.SerializationException;
+import dev.webhookpipeline.failure.RecordFailure;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  *       decoded (whatever the decoder throws: {@link AvroDecodeException} or any other runtime
  *       exception, e.g. Avro's own on hostile bytes), one the check refuses, or one whose handler
  *       throws, is skipped with a warning that names where it is, never what it holds.</li>
- *   <li>A schema registry outage (a {@link SerializationException} that is not an
+ *   <li>A schema registry outage (what {@link RecordFailure#classify} calls an outage, not an
  *       {@link AvroDecodeException}) is waited out on the same record, so nothing after it is
  *       skipped.</li>
  *   <li>A transient broker error ({@link RetriableException}, e.g. a timeout while the broker is
@@ -246,10 +246,11 @@ public final class TopicReader<V> implements AutoCloseable {
             V value;
             try {
                 value = deserializer.deserialize(record.topic(), record.value());
-            } catch (AvroDecodeException e) {
-                log.warn("skipping an undecodable record for {} at {} ({}: {})", key, where, e.reason(), e.getMessage());
-                return;
-            } catch (SerializationException e) {
+            } catch (RuntimeException e) {
+                if (RecordFailure.classify(e) instanceof RecordFailure.BadInput bad) { // the pipeline's one rule
+                    log.warn("skipping an undecodable record for {} at {} ({}: {})", key, where, bad.reason(), bad.message());
+                    return;
+                }
                 if (!registryDown) {
                     log.warn("schema registry unavailable while reading {} at {}, retrying every {} s: {}", name, where,
                             RETRY_EVERY.toSeconds(), e.getMessage());
@@ -257,10 +258,6 @@ public final class TopicReader<V> implements AutoCloseable {
                 }
                 pause();
                 continue;
-            } catch (RuntimeException e) {
-                // Whatever the decoder throws on hostile bytes is about this record, not the reader.
-                log.warn("skipping an undecodable record for {} at {} ({})", key, where, e.toString());
-                return;
             }
             if (registryDown) {
                 log.info("schema registry reachable again: reading {} on", name);
