@@ -44,8 +44,16 @@ class RouterBadInputIT {
     @Test
     void hostileRecordsOnBothTopicsNeverStopTheRouter(TestServices services) throws Exception {
         long seed = Long.getLong("router.badinput.seed", System.nanoTime());
-        log.info("RouterBadInputIT seed {} (rerun with -Drouter.badinput.seed={})", seed, seed);
-        Random random = new Random(seed);
+        // WARN: the test logging config shows nothing below it, and a failing seed must be replayable.
+        log.warn("RouterBadInputIT seed {} (rerun with -Drouter.badinput.seed={})", seed, seed);
+        try {
+            run(services, new Random(seed));
+        } catch (AssertionError e) {
+            throw new AssertionError("with -Drouter.badinput.seed=" + seed + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void run(TestServices services, Random random) throws Exception {
         try (TestPipeline pipeline = new TestPipeline(services, "bad-input", 3);
                 TestPipeline.Reader<OutboundWebhook> outbound = pipeline.outbound();
                 TestPipeline.Reader<byte[]> deadLetters = pipeline.deadLetters()) {
