@@ -167,10 +167,11 @@ public final class TopicReader<V> implements AutoCloseable {
     }
 
     private void stopped(Throwable e) {
-        failure = e;
-        running = false;
+        // Logged before it shows in isReading(): whoever sees it stopped finds the reason in the log.
         log.error("reader of {} ({}) stopped: what it reads no longer changes on this instance until it restarts", name,
                 topic, e);
+        failure = e;
+        running = false;
     }
 
     /** Assigns every partition and seeks, retrying while the broker cannot answer; the offsets that make it ready. */
