@@ -165,12 +165,4 @@ class CompactedTableIT {
             threads.shutdownNow();
         }
     }
-
-    private static String log() {
-        try {
-            return Files.readString(Path.of("target", "test-logs", "tests.log"));
-        } catch (java.io.IOException e) {
-            return "";
-        }
-    }
 }
