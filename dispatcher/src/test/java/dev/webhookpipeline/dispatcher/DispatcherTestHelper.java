@@ -41,6 +41,7 @@ final class DispatcherTestHelper implements AutoCloseable {
     final RecordingReceiver receiver = RecordingReceiver.start();
     private final KafkaProducer<String, WebhookConfig> configs;
     private final KafkaProducer<String, OutboundWebhook> outbound;
+    private final KafkaProducer<String, byte[]> raw;
     private final Map<String, Long> nextIds = new HashMap<>();
     private final List<Dispatcher> dispatchers = new ArrayList<>();
     private final java.util.Set<String> secrets = new java.util.HashSet<>();
@@ -56,6 +57,7 @@ final class DispatcherTestHelper implements AutoCloseable {
                 ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 5);
         this.configs = new KafkaProducer<>(props, new StringSerializer(), new AvroSerializer<>(registry, true));
         this.outbound = new KafkaProducer<>(props, new StringSerializer(), new AvroSerializer<>(registry, true));
+        this.raw = new KafkaProducer<>(props, new StringSerializer(), new org.apache.kafka.common.serialization.ByteArraySerializer());
     }
 
     Map<String, Object> kafkaProperties() {
@@ -110,6 +112,20 @@ final class DispatcherTestHelper implements AutoCloseable {
         }
         outbound.flush();
         return ids;
+    }
+
+    /** Claims the tenant's next webhook id, for a test that writes its records itself ({@link #sendRaw}). */
+    long nextId(String tenant) {
+        return nextIds.merge(tenant, 1L, Long::sum);
+    }
+
+    /** Writes any bytes (or none) to the outbound topic under {@code key}, as a buggy or hostile writer would. */
+    void sendRaw(String key, byte[] value) {
+        raw.send(new ProducerRecord<>(topics.outbound().name(), key, value));
+    }
+
+    void flushRaw() {
+        raw.flush();
     }
 
     long produced(String tenant) {
@@ -180,6 +196,7 @@ final class DispatcherTestHelper implements AutoCloseable {
         }
         configs.close();
         outbound.close();
+        raw.close();
         receiver.close();
         assertNoSecretLogged();
     }
