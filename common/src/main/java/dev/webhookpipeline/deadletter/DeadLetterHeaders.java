@@ -27,6 +27,13 @@ public final class DeadLetterHeaders {
     public static final String VALUE = "dlq.value";
 
     private static final int MAX_MESSAGE_CHARS = 1000;
+    /**
+     * The largest original value a dead letter carries. A producer refuses a record over
+     * {@code max.request.size} (1 MiB by default), so an input near that size plus the headers above
+     * would fail to be dead-lettered — and a failed dead letter must never stop a reader or be
+     * skipped. Larger values are left out; the source headers say where the original is.
+     */
+    public static final int MAX_VALUE_BYTES = 1024 * 1024 - 64 * 1024;
 
     private DeadLetterHeaders() {}
 
@@ -51,6 +58,19 @@ public final class DeadLetterHeaders {
             put(headers, VALUE, note);
         }
         return headers;
+    }
+
+    /**
+     * The value a dead letter of {@code original} can carry: the original itself, or null (noted in
+     * {@link #VALUE}) when it is larger than {@link #MAX_VALUE_BYTES}.
+     */
+    public static byte[] valueThatFits(byte[] original, Headers headers) {
+        if (original == null || original.length <= MAX_VALUE_BYTES) {
+            return original;
+        }
+        noteValue(headers, "removed: " + original.length + " bytes is too large for a dead letter; the original is at "
+                + SOURCE_TOPIC + "/" + SOURCE_PARTITION + "/" + SOURCE_OFFSET + " until its retention ends");
+        return null;
     }
 
     private static void put(Headers headers, String name, String value) {

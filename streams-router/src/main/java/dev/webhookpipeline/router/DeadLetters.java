@@ -9,7 +9,8 @@ final class DeadLetters {
     private DeadLetters() {}
 
     static Record<byte[], byte[]> of(Record<byte[], byte[]> input, RecordMetadata source, String reason, String message) {
-        return new Record<>(input.key(), input.value(), input.timestamp(), DeadLetterHeaders.describe(input.headers(),
-                reason, message, source.topic(), source.partition(), source.offset(), "streams-router"));
+        var headers = DeadLetterHeaders.describe(input.headers(), reason, message, source.topic(), source.partition(),
+                source.offset(), "streams-router");
+        return new Record<>(input.key(), DeadLetterHeaders.valueThatFits(input.value(), headers), input.timestamp(), headers);
     }
 }

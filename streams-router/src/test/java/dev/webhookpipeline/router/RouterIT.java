@@ -90,6 +90,41 @@ class RouterIT {
     }
 
     /**
+     * An input close to the producer's 1 MiB limit: its dead letter, with the reason headers added,
+     * would be over it, the send would fail, and the router would stop on the record again after
+     * every restart. The dead letter leaves the value out (saying so) and the router goes on.
+     */
+    @Test
+    void aRecordNearTheSizeLimitIsDeadLetteredWithoutItsValueAndTheRouterGoesOn(TestServices services) throws Exception {
+        try (TestPipeline pipeline = new TestPipeline(services, "huge-record", 3);
+                TestPipeline.Reader<OutboundWebhook> outbound = pipeline.outbound();
+                TestPipeline.Reader<byte[]> deadLetters = pipeline.deadLetters()) {
+            pipeline.sendConfig(SampleRecords.config("acme", "https://example.com/h", List.of(EventType.TASK_CREATED)), null);
+            byte[] huge = new byte[1024 * 1024 - 300]; // fits the topic alone, not with dead-letter headers
+            java.util.Arrays.fill(huge, (byte) 'x');
+            DomainEvent first = SampleRecords.event("acme", EventType.TASK_CREATED, 1);
+            DomainEvent second = SampleRecords.event("acme", EventType.TASK_CREATED, 2);
+            pipeline.sendEvent(first);
+            pipeline.sendEvent("acme", huge, null);
+            pipeline.sendEvent(second);
+            pipeline.flush();
+
+            try (Router router = start(pipeline)) {
+                List<ConsumerRecord<String, OutboundWebhook>> out = outbound.until(r -> r.size() >= 2, Duration.ofSeconds(60));
+                ConsumerRecord<String, byte[]> dead = deadLetters.until(r -> !r.isEmpty(), Duration.ofSeconds(30)).get(0);
+
+                assertThat(out).extracting(r -> r.value().getEventId()).containsExactly(first.getEventId(), second.getEventId());
+                assertThat(dead.value()).isNull();
+                assertThat(DeadLetterHeaders.header(dead.headers(), DeadLetterHeaders.REASON)).isEqualTo("BAD_MAGIC_BYTE");
+                assertThat(DeadLetterHeaders.header(dead.headers(), DeadLetterHeaders.VALUE))
+                        .contains("removed: " + huge.length + " bytes");
+                assertThat(DeadLetterHeaders.header(dead.headers(), DeadLetterHeaders.SOURCE_OFFSET)).isEqualTo("1");
+                assertThat(router.state().isRunningOrRebalancing()).as("state %s", router.state()).isTrue();
+            }
+        }
+    }
+
+    /**
      * "Follow" means record-timestamp order, not arrival order: the configs below are written to the
      * broker after all three events, yet each applies to the events with later timestamps.
      */

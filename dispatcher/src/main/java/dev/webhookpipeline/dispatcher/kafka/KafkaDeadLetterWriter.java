@@ -32,10 +32,11 @@ public final class KafkaDeadLetterWriter implements DeadLetterWriter, AutoClosea
 
     @Override
     public void write(ConsumerRecord<String, byte[]> record, String reason, String message, Consumer<Exception> onDone) {
+        var headers = DeadLetterHeaders.describe(record.headers(), reason, message, record.topic(), record.partition(),
+                record.offset(), "dispatcher");
         ProducerRecord<byte[], byte[]> out = new ProducerRecord<>(topic, null,
-                record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8), record.value(),
-                DeadLetterHeaders.describe(record.headers(), reason, message, record.topic(), record.partition(),
-                        record.offset(), "dispatcher"));
+                record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8),
+                DeadLetterHeaders.valueThatFits(record.value(), headers), headers);
         try {
             producer.send(out, (metadata, error) -> onDone.accept(error));
         } catch (RuntimeException e) { // e.g. the record is too large, or the producer is closed
