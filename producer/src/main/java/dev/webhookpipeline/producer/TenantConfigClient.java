@@ -2,6 +2,7 @@ package dev.webhookpipeline.producer;
 
 import dev.webhookpipeline.registry.SchemaRegistryClient;
 import dev.webhookpipeline.schema.WebhookConfig;
+import dev.webhookpipeline.failure.RecordFailure;
 import dev.webhookpipeline.serde.AvroDeserializer;
 import dev.webhookpipeline.serde.AvroSerializer;
 import dev.webhookpipeline.settings.PipelineSettings;
@@ -61,8 +62,9 @@ public final class TenantConfigClient implements AutoCloseable {
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.remove(ConsumerConfig.GROUP_ID_CONFIG); // assigned, not subscribed: no group
+        AvroDeserializer<WebhookConfig> deserializer = new AvroDeserializer<>(WebhookConfig.class, registry);
         try (var consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-                new AvroDeserializer<>(WebhookConfig.class, registry))) {
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
             int partitions = consumer.partitionsFor(topic, TIMEOUT).size();
             if (partitions == 0) {
                 throw new IllegalStateException("topic " + topic + " does not exist: run `webhookctl topics ensure` first");
@@ -79,9 +81,24 @@ public final class TenantConfigClient implements AutoCloseable {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("could not read " + topic + " to its end within " + TIMEOUT);
                 }
-                for (ConsumerRecord<String, WebhookConfig> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (tenantId.equals(record.key())) {
-                        latest = record.value(); // null = deleted
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (!tenantId.equals(record.key())) {
+                        continue; // other tenants' records are not decoded: one of theirs being bad is not ours to fail on
+                    }
+                    if (record.value() == null) {
+                        latest = null; // deleted
+                        continue;
+                    }
+                    try {
+                        WebhookConfig config = deserializer.deserialize(record.topic(), record.value());
+                        if (tenantId.equals(config.getTenantId())) {
+                            latest = config; // as the router and dispatcher do: a config naming another tenant is refused
+                        }
+                    } catch (RuntimeException e) {
+                        if (RecordFailure.isOutage(e)) {
+                            throw e;
+                        }
+                        // Bad input: the router dead-lettered it and kept the previous config; so does this.
                     }
                 }
             }

@@ -167,6 +167,28 @@ class WebhookCtlIT {
         }
     }
 
+    /** A bad config record (a buggy writer's) is skipped as the router and dispatcher skip it: show keeps the last good one. */
+    @Test
+    void configShowSkipsABadRecordAndKeepsTheLastGoodConfig() throws Exception {
+        String tenant = "cfg-bad-" + UUID.randomUUID();
+        Result set = run("", "config", "set", "--tenant", tenant, "--endpoint", "https://93.184.216.34/hooks",
+                "--secret", SECRET, "--events", "RISK_LEVEL_CHANGED");
+        assertThat(set.exit()).as(set.err()).isZero();
+        String topic = dev.webhookpipeline.topics.PipelineTopics.builder().prefix(prefix).build().tenantConfig().name();
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, byte[]>(java.util.Map.of(
+                "bootstrap.servers", services.bootstrapServers()), new org.apache.kafka.common.serialization.StringSerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, tenant,
+                    new byte[] {0, 0, 0, 0, 1, 1})).get(); // framed, but Avro with a negative length
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, tenant,
+                    "not avro".getBytes(StandardCharsets.UTF_8))).get();
+        }
+        Result shown = run("", "config", "show", "--tenant", tenant);
+        assertThat(shown.exit()).as(shown.err()).isZero();
+        assertThat(shown.out()).contains("\"endpoint\" : \"https://93.184.216.34/hooks\"");
+        assertThat(shown.out() + shown.err()).doesNotContain(SECRET);
+    }
+
     @Test
     void invalidConfigsAreRefusedWithEveryReasonAndNotSaved() {
         String tenant = "bad-" + UUID.randomUUID();
