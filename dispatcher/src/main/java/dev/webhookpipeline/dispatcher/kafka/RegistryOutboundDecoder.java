@@ -52,16 +52,9 @@ public final class RegistryOutboundDecoder implements OutboundDecoder, AutoClose
         } catch (AvroDecodeException e) {
             return new Decoded.Bad(e.reason().name(), e.getMessage());
         }
-        boolean[] startFetch = {false};
-        SchemaState state = schemas.compute(id, (k, s) -> {
-            if (s == null || s == SchemaState.UNREACHABLE) {
-                startFetch[0] = true;
-                return SchemaState.FETCHING;
-            }
-            return s;
-        });
-        if (startFetch[0]) {
-            fetcher.execute(() -> fetch(id));
+        SchemaState state = schemas.get(id);
+        if (state != SchemaState.KNOWN) {
+            state = stateAfterAsking(id);
         }
         switch (state) {
             case FETCHING -> {
@@ -75,6 +68,26 @@ public final class RegistryOutboundDecoder implements OutboundDecoder, AutoClose
             }
             default -> { }
         }
+        return decodeKnown(record);
+    }
+
+    /** Starts a background fetch of a schema id not known yet (or whose last fetch failed); its state now. */
+    private SchemaState stateAfterAsking(int id) {
+        boolean[] startFetch = {false};
+        SchemaState state = schemas.compute(id, (k, s) -> {
+            if (s == null || s == SchemaState.UNREACHABLE) {
+                startFetch[0] = true;
+                return SchemaState.FETCHING;
+            }
+            return s;
+        });
+        if (startFetch[0]) {
+            fetcher.execute(() -> fetch(id));
+        }
+        return state;
+    }
+
+    private Decoded decodeKnown(ConsumerRecord<String, byte[]> record) {
         OutboundWebhook webhook;
         try {
             webhook = deserializer.deserialize(record.topic(), record.value());
