@@ -28,6 +28,7 @@ public record DispatcherConfig(
         long partitionBufferBytes,
         RetrySchedule retrySchedule,
         Duration commitInterval,
+        Duration progressInterval,
         Clock clock,
         io.micrometer.core.instrument.MeterRegistry meterRegistry,
         int maxTenantSeries) {
@@ -35,6 +36,12 @@ public record DispatcherConfig(
     public static final Duration MAX_BATCH_WINDOW = Duration.ofSeconds(10);
     /** Memory for queued webhooks per partition (bodies counted at two bytes a character). */
     public static final long DEFAULT_PARTITION_BUFFER_BYTES = 8L * 1024 * 1024;
+    /**
+     * How often the changed tenants' delivery states are written. Each write is a Kafka record per
+     * tenant: with thousands of tenants a short interval costs more than the deliveries. A crash
+     * can repeat (with the same ids) what was delivered within one interval.
+     */
+    public static final Duration DEFAULT_PROGRESS_INTERVAL = Duration.ofSeconds(1);
 
     public DispatcherConfig {
         Objects.requireNonNull(kafkaProperties, "kafkaProperties");
@@ -42,6 +49,9 @@ public record DispatcherConfig(
         Objects.requireNonNull(topics, "topics");
         if (batchWindow.isNegative() || batchWindow.compareTo(MAX_BATCH_WINDOW) > 0) {
             throw new IllegalArgumentException("batch window must be between 0 and 10 s, got " + batchWindow);
+        }
+        if (progressInterval.isNegative() || progressInterval.isZero() || progressInterval.compareTo(Duration.ofMinutes(1)) > 0) {
+            throw new IllegalArgumentException("progress interval must be between 1 ms and 1 min, got " + progressInterval);
         }
         if (maxInFlight < 1) {
             throw new IllegalArgumentException("max in-flight requests must be at least 1");
@@ -74,6 +84,7 @@ public record DispatcherConfig(
         private long partitionBufferBytes = DEFAULT_PARTITION_BUFFER_BYTES;
         private RetrySchedule retrySchedule = RetrySchedule.STANDARD;
         private Duration commitInterval = Duration.ofMillis(500);
+        private Duration progressInterval = DEFAULT_PROGRESS_INTERVAL;
         private Clock clock = Clock.systemUTC();
         private io.micrometer.core.instrument.MeterRegistry meterRegistry =
                 new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
@@ -96,6 +107,7 @@ public record DispatcherConfig(
         public Builder partitionBufferBytes(long v) { this.partitionBufferBytes = v; return this; }
         public Builder retrySchedule(RetrySchedule v) { this.retrySchedule = v; return this; }
         public Builder commitInterval(Duration v) { this.commitInterval = v; return this; }
+        public Builder progressInterval(Duration v) { this.progressInterval = v; return this; }
         public Builder clock(Clock v) { this.clock = v; return this; }
         public Builder meterRegistry(io.micrometer.core.instrument.MeterRegistry v) { this.meterRegistry = v; return this; }
         public Builder maxTenantSeries(int v) { this.maxTenantSeries = v; return this; }
@@ -104,7 +116,7 @@ public record DispatcherConfig(
             return new DispatcherConfig(kafkaProperties, registry, topics,
                     groupId != null ? groupId : topics.prefix() + "dispatcher", endpointPolicy, batchWindow,
                     batchTimeout, singleTimeout, successAny2xx, maxInFlight, tenantCapacity, partitionBufferBytes,
-                    retrySchedule, commitInterval, clock, meterRegistry, maxTenantSeries);
+                    retrySchedule, commitInterval, progressInterval, clock, meterRegistry, maxTenantSeries);
         }
     }
 }

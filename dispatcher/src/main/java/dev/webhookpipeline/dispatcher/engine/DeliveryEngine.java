@@ -44,7 +44,6 @@ public final class DeliveryEngine {
     private static final long BUSY_POLL_NANOS = Duration.ofMillis(5).toNanos();
     /** How often re-reads, registry waits and dead-letter retries are reconsidered (they scan every tenant). */
     private static final long HOUSEKEEPING_NANOS = Duration.ofMillis(50).toNanos();
-    private static final long STATUS_NANOS = Duration.ofMillis(200).toNanos();
 
     /** The collaborators, each replaceable in tests. */
     public record Ports(Consumer<String, byte[]> consumer, OutboundDecoder decoder, RequestRunner requests,
@@ -155,7 +154,7 @@ public final class DeliveryEngine {
             lastCommit = tick;
             committer.commitAsync(partitions.values());
         }
-        if (tick - lastStatus >= STATUS_NANOS) {
+        if (tick - lastStatus >= settings.progressInterval().toNanos()) {
             lastStatus = tick;
             status.publish(partitions, now);
             progress.flush();

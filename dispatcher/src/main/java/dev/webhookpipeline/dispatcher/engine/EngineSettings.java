@@ -7,6 +7,8 @@ import java.time.Duration;
  * The delivery rules and limits the engine applies.
  *
  * @param partitionBufferBytes memory for queued webhooks per partition, shared fairly by its tenants
+ * @param progressInterval     how often changed tenants' states are written to the delivery-state topic
  */
 public record EngineSettings(String outboundTopic, Duration batchWindow, int maxInFlight, int tenantCapacity,
-                             long partitionBufferBytes, RetrySchedule retrySchedule, Duration commitInterval) {}
+                             long partitionBufferBytes, RetrySchedule retrySchedule, Duration commitInterval,
+                             Duration progressInterval) {}

@@ -46,8 +46,7 @@ final class StatusBoard {
     void delivered(TenantRef ref, TenantQueue queue, Attempt attempt, List<QueuedWebhook> sent, Instant now) {
         deliveredWebhooks.addAndGet(sent.size());
         deliveredRequests.incrementAndGet();
-        metrics.delivered(ref.tenantId(), attempt.status(), sent.size(), sent.stream().map(QueuedWebhook::occurredAt).toList(),
-                now);
+        metrics.delivered(ref.tenantId(), attempt.status(), sent, now);
         statuses.put(ref.tenantId(), status(queue, null));
         changed.add(ref);
     }

@@ -1,5 +1,8 @@
 package dev.webhookpipeline.dispatcher.metrics;
 
+import dev.webhookpipeline.dispatcher.delivery.QueuedWebhook;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import dev.webhookpipeline.dispatcher.delivery.Attempt;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -57,13 +60,14 @@ public final class DeliveryMetrics {
         return labelled.contains(tenant) ? tenant : OTHER;
     }
 
-    public void delivered(String tenant, int status, int webhooks, Iterable<Instant> occurredAt, Instant now) {
+    public void delivered(String tenant, int status, List<QueuedWebhook> sent, Instant now) {
         counter("webhooks.delivered", "Webhooks answered with success", tenant, "status_class", status / 100 + "xx")
-                .increment(webhooks);
-        for (Instant at : occurredAt) {
-            latency.record(Duration.between(at, now).isNegative() ? Duration.ZERO : Duration.between(at, now));
+                .increment(sent.size());
+        long nowMillis = now.toEpochMilli();
+        for (QueuedWebhook webhook : sent) {
+            latency.record(Math.max(0, nowMillis - webhook.occurredAt().toEpochMilli()), TimeUnit.MILLISECONDS);
         }
-        batchSizes.record(webhooks);
+        batchSizes.record(sent.size());
     }
 
     public void failed(String tenant, Attempt attempt) {

@@ -408,7 +408,8 @@ final class DispatcherSimulation {
             this.id = id;
             this.consumer = new SimConsumer(cluster, id, shape.maxPollRecords());
             EngineSettings settings = new EngineSettings(SimCluster.TOPIC, Duration.ofMillis(shape.batchWindowMillis()),
-                    shape.maxInFlight(), shape.tenantCapacity(), shape.bufferBytes(), RETRIES, Duration.ofMillis(300));
+                    shape.maxInFlight(), shape.tenantCapacity(), shape.bufferBytes(), RETRIES, Duration.ofMillis(300),
+                    Duration.ofMillis(200));
             RequestRunner runner = (config, batching, webhooks, onDone) -> {
                 started++;
                 Mode mode = modes.getOrDefault(config.getTenantId(), Mode.OK);
