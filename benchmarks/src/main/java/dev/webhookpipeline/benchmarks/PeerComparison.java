@@ -55,7 +55,9 @@ final class PeerComparison {
     }
 
     static void run(Bench bench, Sizes sizes, Results results) throws Exception {
-        warmUp(bench, sizes.peers());
+        if (sizes.peers().warmUp()) {
+            warmUp(bench, sizes.peers());
+        }
         for (boolean slow : List.of(false, true)) {
             for (int tenants : sizes.peers().tenantCounts()) {
                 compare(bench, sizes.peers(), tenants, slow, results);
