@@ -80,8 +80,8 @@ final class Bench implements AutoCloseable {
         return topics;
     }
 
-    /** A scenario ready to run: its topics, and how long pre-filling its outbound topic took. */
-    record Scenario(PipelineTopics topics, double prefillSeconds) {}
+    /** A scenario ready to run: its topics, how long pre-filling its outbound topic took, and its tenants' configs. */
+    record Scenario(PipelineTopics topics, double prefillSeconds, Map<String, WebhookConfig> tenants) {}
 
     /**
      * A scenario's own topics, its tenants {@code name-0..n-1} configured (every event type, endpoint
@@ -89,13 +89,13 @@ final class Bench implements AutoCloseable {
      */
     Scenario prepare(String name, int tenants, boolean batching, int webhooks, String path) throws Exception {
         PipelineTopics topics = topics(name);
-        configure(topics, name, tenants, batching, t -> receiver.url(path + "/" + t));
+        Map<String, WebhookConfig> configs = configure(topics, name, tenants, batching, t -> receiver.url(path + "/" + t));
         if (webhooks == 0) {
-            return new Scenario(topics, 0);
+            return new Scenario(topics, 0, configs);
         }
         BenchmarkMain.progress(String.format(Locale.ROOT, "%s: pre-filling %,d webhooks for %,d tenant(s)", name, webhooks,
                 tenants));
-        return new Scenario(topics, produce(outboundRecords(topics, name, tenants, webhooks)));
+        return new Scenario(topics, produce(outboundRecords(topics, name, tenants, webhooks)), configs);
     }
 
     static String tenant(String scenario, int t) {
@@ -103,20 +103,24 @@ final class Bench implements AutoCloseable {
     }
 
     /** Configures tenants 0..n-1 of a scenario, each with the endpoint {@code endpoint.apply(t)}, every event type enabled. */
-    private void configure(PipelineTopics topics, String scenario, int tenants, boolean batching, IntFunction<String> endpoint) {
+    private Map<String, WebhookConfig> configure(PipelineTopics topics, String scenario, int tenants, boolean batching,
+                                                 IntFunction<String> endpoint) {
+        Map<String, WebhookConfig> configs = new java.util.LinkedHashMap<>();
         Map<String, Object> props = new java.util.HashMap<>(kafkaProperties());
         props.putAll(PRODUCER);
         AtomicReference<Exception> failure = new AtomicReference<>();
         try (var producer = new KafkaProducer<String, WebhookConfig>(props, new StringSerializer(), new AvroSerializer<>(client, true))) {
             for (int t = 0; t < tenants; t++) {
                 String tenant = tenant(scenario, t);
-                producer.send(new ProducerRecord<>(topics.tenantConfig().name(), tenant, WebhookConfig.newBuilder(
-                        SampleRecords.config(tenant, endpoint.apply(t), List.of(EventType.values()))).setBatching(batching).build()),
-                        check(failure));
+                WebhookConfig config = WebhookConfig.newBuilder(SampleRecords.config(tenant, endpoint.apply(t),
+                        List.of(EventType.values()))).setBatching(batching).build();
+                configs.put(tenant, config);
+                producer.send(new ProducerRecord<>(topics.tenantConfig().name(), tenant, config), check(failure));
             }
             producer.flush();
         }
         rethrow(failure, "configuring " + tenants + " tenants");
+        return configs;
     }
 
     /** Outbound records, Avro-encoded up front: webhook ids 1, 2, 3… per tenant, tenants taking turns. */

@@ -11,8 +11,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The benchmark: ceilings, the dispatcher alone, the pipeline end to end, memory at scale and
- * scaling out, all in one run on one in-JVM broker, each figure next to the ceiling it is compared
+ * The benchmark: ceilings, the dispatcher alone, the dispatcher beside its peers (a plain batching
+ * loop, Confluent Parallel Consumer), the pipeline end to end, memory at scale and scaling out, all in one run on one in-JVM broker, each figure next to the ceiling it is compared
  * with. Prints a Markdown table; {@code --write BENCHMARKS.md} also records it there.
  */
 @Command(name = "benchmarks", mixinStandardHelpOptions = true, version = "benchmarks 0.1.0",
@@ -25,7 +25,7 @@ public final class BenchmarkMain implements Callable<Integer> {
 
     /** The sections, in the order they run. */
     enum Section {
-        DISPATCHER, END_TO_END, MEMORY, SCALE_OUT;
+        DISPATCHER, PEERS, END_TO_END, MEMORY, SCALE_OUT;
 
         /** As written on the command line: {@code end-to-end}. */
         String cliName() {
@@ -44,7 +44,7 @@ public final class BenchmarkMain implements Callable<Integer> {
     }
 
     @Option(names = "--only", split = ",", paramLabel = "SECTION", converter = SectionConverter.class,
-            description = "Run only these sections: dispatcher, end-to-end, memory, scale-out (default: all).")
+            description = "Run only these sections: dispatcher, peers, end-to-end, memory, scale-out (default: all).")
     Set<Section> only = EnumSet.allOf(Section.class);
 
     static final class SectionConverter implements CommandLine.ITypeConverter<Section> {
@@ -96,6 +96,7 @@ public final class BenchmarkMain implements Callable<Integer> {
                 progress("== " + section.cliName());
                 switch (section) {
                     case DISPATCHER -> DispatcherThroughput.run(bench, sizes, results);
+                    case PEERS -> PeerComparison.run(bench, sizes, results);
                     case END_TO_END -> EndToEnd.run(bench, sizes, results);
                     case MEMORY -> Memory.run(bench, sizes, results);
                     case SCALE_OUT -> ScaleOut.run(bench, sizes, results);

@@ -6,6 +6,9 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.eclipse.jetty.io.Content;
@@ -20,7 +23,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 /**
  * The benchmarks' loopback endpoint: a bare Jetty handler that reads each body, counts its webhooks
  * (one {@code "event_id"} each) and answers 200 — or 503 under {@code /down/}, an endpoint that is
- * down. Far lighter than the tests' {@code RecordingReceiver} (which keeps every request), so the
+ * down; under {@code /slow/} it answers 200 after {@link #SLOW} (without holding a thread), like a
+ * real endpoint, and counts the webhooks then. Far lighter than the tests' {@code RecordingReceiver} (which keeps every request), so the
  * receiver is not what the dispatcher figures measure. When a latency probe is set, every
  * webhook's receipt is matched to its send time by event id.
  */
@@ -29,7 +33,15 @@ final class CountingReceiver implements AutoCloseable {
     private static final byte[] OK = "ok".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] EVENT_ID = "\"event_id\":\"".getBytes(StandardCharsets.US_ASCII);
 
+    /** How long an endpoint under {@code /slow/} takes to answer. */
+    static final Duration SLOW = Duration.ofMillis(20);
+
     private final Server server;
+    private final ScheduledExecutorService slowAnswers = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "receiver-slow-answers");
+        t.setDaemon(true);
+        return t;
+    });
     private final LongAdder refused = new LongAdder();
     private final AtomicLong webhooks = new AtomicLong();
     private final AtomicLong firstAt = new AtomicLong();
@@ -123,6 +135,11 @@ final class CountingReceiver implements AutoCloseable {
      * the one that completed the count. Prints progress every 5 s.
      */
     double awaitExpected(String what, Duration timeout) throws InterruptedException {
+        return awaitExpected(what, timeout, () -> true);
+    }
+
+    /** {@link #awaitExpected(String, Duration)}, failing at once when {@code sender} says the sender is gone. */
+    double awaitExpected(String what, Duration timeout, java.util.function.BooleanSupplier sender) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         long lastReport = System.nanoTime();
         while (doneAt.get() == 0) {
@@ -131,6 +148,10 @@ final class CountingReceiver implements AutoCloseable {
                         what, webhooks.get(), target, timeout));
             }
             Thread.sleep(10);
+            if (!sender.getAsBoolean() && doneAt.get() == 0) {
+                throw new IllegalStateException(String.format(Locale.ROOT, "%s: the sender stopped after %,d of %,d webhooks",
+                        what, webhooks.get(), target));
+            }
             if (System.nanoTime() - lastReport > 5_000_000_000L) {
                 BenchmarkMain.progress(String.format(Locale.ROOT, "%s: %,d of %,d webhooks arrived", what, webhooks.get(), target));
                 lastReport = System.nanoTime();
@@ -150,6 +171,16 @@ final class CountingReceiver implements AutoCloseable {
             return;
         }
         int count = countWebhooks(body, now);
+        if (Request.getPathInContext(request).startsWith("/slow/")) {
+            slowAnswers.schedule(() -> accept(count, System.nanoTime(), response, callback), SLOW.toNanos(),
+                    TimeUnit.NANOSECONDS);
+        } else {
+            accept(count, now, response, callback);
+        }
+    }
+
+    /** Counts the webhooks as delivered and answers 200. */
+    private void accept(int count, long now, Response response, Callback callback) {
         firstAt.compareAndSet(0, now);
         long total = webhooks.addAndGet(count);
         if (total >= target / 2 && halfAt.get() == 0) {
@@ -189,5 +220,6 @@ final class CountingReceiver implements AutoCloseable {
     @Override
     public void close() throws Exception {
         server.stop();
+        slowAnswers.shutdownNow();
     }
 }

@@ -20,9 +20,19 @@ class BenchmarkSmokeIT {
 
         List<Results.Row> rows = results.rows();
         assertThat(rows).extracting(Results.Row::section).containsOnly(DispatcherThroughput.CEILINGS,
-                DispatcherThroughput.SECTION, EndToEnd.SECTION, Memory.SECTION, ScaleOut.SECTION);
+                DispatcherThroughput.SECTION, PeerComparison.SECTION, PeerComparison.SECTION_SLOW, EndToEnd.SECTION,
+                Memory.SECTION, ScaleOut.SECTION);
         // 3 tenant counts × batching on/off; 2 latency + 2 throughput; baseline, many tenants, backlog; 1 and 2 instances × on/off
         assertThat(rows).filteredOn(r -> r.section().equals(DispatcherThroughput.SECTION)).hasSize(6);
+        // per tenant count: dispatcher and loop batched; dispatcher, Parallel Consumer and loop unbatched
+        int peerRows = 5 * Sizes.QUICK.peers().tenantCounts().size();
+        assertThat(rows).filteredOn(r -> r.section().equals(PeerComparison.SECTION)).hasSize(peerRows);
+        assertThat(rows).filteredOn(r -> r.section().equals(PeerComparison.SECTION_SLOW)).hasSize(peerRows);
+        // every peer delivered every webhook, once
+        assertThat(rows).filteredOn(r -> r.section().startsWith("Peers") && !r.scenario().contains("dispatcher"))
+                .allSatisfy(r -> assertThat(r.comparison()).as(r.toString()).startsWith("all ").contains("none twice"));
+        assertThat(rows).filteredOn(r -> r.section().startsWith("Peers") && r.scenario().contains("dispatcher"))
+                .allSatisfy(r -> assertThat(r.comparison()).as(r.toString()).contains("Parallel Consumer").doesNotContain("extra"));
         assertThat(rows).filteredOn(r -> r.section().equals(EndToEnd.SECTION)).hasSize(4);
         assertThat(rows).filteredOn(r -> r.section().equals(Memory.SECTION)).hasSize(3);
         assertThat(rows).filteredOn(r -> r.section().equals(ScaleOut.SECTION)).hasSize(4);
