@@ -73,7 +73,7 @@ public final class Dispatcher implements AutoCloseable {
         this.engine = new DeliveryEngine(
                 new EngineSettings(config.topics().outbound().name(), config.batchWindow(), config.maxInFlight(),
                         config.tenantCapacity(), config.partitionBufferBytes(), config.retrySchedule(),
-                        config.commitInterval(), config.progressInterval()),
+                        config.commitInterval(), config.progressInterval(), config.unbatchedRun()),
                 new DeliveryEngine.Ports(consumer, decoder, requests, deadLetters, progress, tenantConfigs),
                 config.clock(), System::nanoTime, () -> LockSupport.unpark(pollThread),
                 new DeliveryMetrics(config.meterRegistry(), config.maxTenantSeries()));

@@ -29,6 +29,7 @@ public record DispatcherConfig(
         RetrySchedule retrySchedule,
         Duration commitInterval,
         Duration progressInterval,
+        int unbatchedRun,
         Clock clock,
         io.micrometer.core.instrument.MeterRegistry meterRegistry,
         int maxTenantSeries) {
@@ -42,6 +43,12 @@ public record DispatcherConfig(
      * can repeat (with the same ids) what was delivered within one interval.
      */
     public static final Duration DEFAULT_PROGRESS_INTERVAL = Duration.ofSeconds(1);
+    /**
+     * How many webhooks of an unbatched tenant one request thread sends, one per request, each after
+     * the previous one's 200: the next one goes at once instead of after a trip through the loop. A
+     * config change stops a run before its next request.
+     */
+    public static final int DEFAULT_UNBATCHED_RUN = 8;
 
     public DispatcherConfig {
         Objects.requireNonNull(kafkaProperties, "kafkaProperties");
@@ -52,6 +59,9 @@ public record DispatcherConfig(
         }
         if (progressInterval.isNegative() || progressInterval.isZero() || progressInterval.compareTo(Duration.ofMinutes(1)) > 0) {
             throw new IllegalArgumentException("progress interval must be between 1 ms and 1 min, got " + progressInterval);
+        }
+        if (unbatchedRun < 1 || unbatchedRun > 100) {
+            throw new IllegalArgumentException("unbatched run must be between 1 and 100, got " + unbatchedRun);
         }
         if (maxInFlight < 1) {
             throw new IllegalArgumentException("max in-flight requests must be at least 1");
@@ -85,6 +95,7 @@ public record DispatcherConfig(
         private RetrySchedule retrySchedule = RetrySchedule.STANDARD;
         private Duration commitInterval = Duration.ofMillis(500);
         private Duration progressInterval = DEFAULT_PROGRESS_INTERVAL;
+        private int unbatchedRun = DEFAULT_UNBATCHED_RUN;
         private Clock clock = Clock.systemUTC();
         private io.micrometer.core.instrument.MeterRegistry meterRegistry =
                 new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
@@ -108,6 +119,7 @@ public record DispatcherConfig(
         public Builder retrySchedule(RetrySchedule v) { this.retrySchedule = v; return this; }
         public Builder commitInterval(Duration v) { this.commitInterval = v; return this; }
         public Builder progressInterval(Duration v) { this.progressInterval = v; return this; }
+        public Builder unbatchedRun(int v) { this.unbatchedRun = v; return this; }
         public Builder clock(Clock v) { this.clock = v; return this; }
         public Builder meterRegistry(io.micrometer.core.instrument.MeterRegistry v) { this.meterRegistry = v; return this; }
         public Builder maxTenantSeries(int v) { this.maxTenantSeries = v; return this; }
@@ -116,7 +128,7 @@ public record DispatcherConfig(
             return new DispatcherConfig(kafkaProperties, registry, topics,
                     groupId != null ? groupId : topics.prefix() + "dispatcher", endpointPolicy, batchWindow,
                     batchTimeout, singleTimeout, successAny2xx, maxInFlight, tenantCapacity, partitionBufferBytes,
-                    retrySchedule, commitInterval, progressInterval, clock, meterRegistry, maxTenantSeries);
+                    retrySchedule, commitInterval, progressInterval, unbatchedRun, clock, meterRegistry, maxTenantSeries);
         }
     }
 }

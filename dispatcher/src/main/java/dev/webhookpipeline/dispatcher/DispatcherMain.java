@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
                 "2:invalid command line"},
         footer = {"", "Settings, highest first: options, environment (KAFKA_<PROPERTY>, SCHEMA_REGISTRY_URL, PIPELINE_<SETTING>),"
                 + " the --config file. Dispatcher settings: pipeline.dispatcher.group-id, .batch-window (0-10s),"
-                + " .batch-timeout (5s), .single-timeout (10s), .max-in-flight (256), .success-any-2xx (false), .progress-interval (1s),"
+                + " .batch-timeout (5s), .single-timeout (10s), .max-in-flight (256), .success-any-2xx (false), .progress-interval (1s), .unbatched-run (8),"
                 + " .tenant-capacity (1000), .partition-buffer-bytes (8388608); endpoints: pipeline.endpoints.allow-http,"
                 + " pipeline.endpoints.allow-cidrs; admin API: pipeline.admin.port (off unless set), pipeline.admin.host"
                 + " (127.0.0.1), pipeline.admin.token (required with the port; env PIPELINE_ADMIN_TOKEN);"
@@ -137,6 +137,7 @@ public final class DispatcherMain implements Callable<Integer> {
                 .successAny2xx(settings.bool(PREFIX + "success-any-2xx", false))
                 .maxInFlight(settings.integer(PREFIX + "max-in-flight", 256))
                 .progressInterval(settings.duration(PREFIX + "progress-interval", DispatcherConfig.DEFAULT_PROGRESS_INTERVAL))
+                .unbatchedRun(settings.integer(PREFIX + "unbatched-run", DispatcherConfig.DEFAULT_UNBATCHED_RUN))
                 .tenantCapacity(settings.integer(PREFIX + "tenant-capacity", 1_000))
                 .partitionBufferBytes(settings.integer(PREFIX + "partition-buffer-bytes",
                         (int) DispatcherConfig.DEFAULT_PARTITION_BUFFER_BYTES));

@@ -188,9 +188,21 @@ public final class TenantQueue {
      * (request in flight, nothing queued, held, backing off, or the batch window still open).
      */
     public List<QueuedWebhook> nextRequest(Instant now, boolean batching, Duration batchWindow) {
+        return nextRequest(now, batching, batchWindow, 1);
+    }
+
+    /**
+     * As {@link #nextRequest(Instant, boolean, Duration)}, but an unbatched tenant hands over a run
+     * of up to {@code unbatchedRun} webhooks, to be sent one per request, in order, each only after
+     * the previous one got its 200 (so its next webhook does not wait for the dispatcher's loop).
+     */
+    public List<QueuedWebhook> nextRequest(Instant now, boolean batching, Duration batchWindow, int unbatchedRun) {
         int size = readyToSend(now, batching, batchWindow);
         if (size == 0) {
             return List.of();
+        }
+        if (!batching) {
+            size = Math.min(Math.max(1, unbatchedRun), queue.size());
         }
         List<QueuedWebhook> request = new ArrayList<>(size);
         var it = queue.iterator();
@@ -217,7 +229,18 @@ public final class TenantQueue {
 
     /** The request in flight was answered with success: its webhooks leave the queue. */
     public void delivered(Instant at) {
-        for (int i = 0; i < inFlight; i++) {
+        delivered(inFlight, at);
+    }
+
+    /**
+     * The first {@code count} webhooks in flight were answered with success and leave the queue;
+     * the rest of a run (not sent, or failed: then {@link #failed} follows) stay at the head.
+     */
+    public void delivered(int count, Instant at) {
+        if (count < 0 || count > inFlight) {
+            throw new IllegalArgumentException("delivered " + count + " of " + inFlight + " in flight");
+        }
+        for (int i = 0; i < count; i++) {
             QueuedWebhook sent = queue.removeFirst();
             bytes -= sent.bytes();
             lastDeliveredId = sent.webhookId();

@@ -49,7 +49,8 @@ public final class DeliveryEngine {
     public record Ports(Consumer<String, byte[]> consumer, OutboundDecoder decoder, RequestRunner requests,
                         DeadLetterWriter deadLetters, ProgressStore progress, TenantConfigs configs) {}
 
-    private record Completion(PartitionState state, TenantRef ref, List<QueuedWebhook> sent, Attempt attempt) {}
+    private record Completion(PartitionState state, TenantRef ref, List<QueuedWebhook> sent, boolean batching,
+                              RequestRunner.Outcome outcome) {}
 
     private final EngineSettings settings;
     private final Consumer<String, byte[]> consumer;
@@ -200,20 +201,23 @@ public final class DeliveryEngine {
                 continue; // the partition was given away meanwhile: its new owner sends these again
             }
             TenantQueue queue = c.state().existing(c.ref().tenantId());
-            long firstId = c.sent().get(0).webhookId();
-            long lastId = c.sent().get(c.sent().size() - 1).webhookId();
-            if (c.attempt().delivered()) {
-                queue.delivered(now);
-                if (queue.needsReread()) {
-                    rereadNow.add(c.state());
-                }
-                status.delivered(c.ref(), queue, c.attempt(), c.sent(), now);
-            } else {
-                Attempt failure = c.attempt().of(firstId, lastId, queue.failedAttempts() + 1);
+            int delivered = c.outcome().delivered();
+            if (delivered > 0) {
+                queue.delivered(delivered, now);
+                status.delivered(c.ref(), queue, c.outcome().last(), c.sent().subList(0, delivered), now);
+            }
+            if (!c.outcome().last().delivered()) {
+                // A batch fails as a whole; a run of single webhooks fails at its first undelivered one.
+                long firstId = c.sent().get(delivered).webhookId();
+                long lastId = c.batching() ? c.sent().get(c.sent().size() - 1).webhookId() : firstId;
+                Attempt failure = c.outcome().last().of(firstId, lastId, queue.failedAttempts() + 1);
                 queue.failed(failure, now, settings.retrySchedule());
                 log.warn("tenant {}: webhooks {}-{} failed (attempt {}: {}); next attempt at {}", c.ref().tenantId(),
                         firstId, lastId, queue.failedAttempts(), failure.error(), queue.nextAttemptAt());
                 status.failed(c.ref(), queue, failure);
+            } // else all delivered, or the run stopped early (config changed): the rest wait for the next decision
+            if (queue.needsReread()) {
+                rereadNow.add(c.state());
             }
             scheduler.markDirty(c.ref());
         }
@@ -292,9 +296,10 @@ public final class DeliveryEngine {
         if (!scheduler.trySlot(ref, fromLine)) {
             return; // in line for a slot
         }
-        List<QueuedWebhook> webhooks = queue.nextRequest(now, batching, settings.batchWindow());
-        requests.run(config, batching, webhooks, attempt -> {
-            completions.add(new Completion(state, ref, webhooks, attempt));
+        List<QueuedWebhook> webhooks = queue.nextRequest(now, batching, settings.batchWindow(), settings.unbatchedRun());
+        String tenant = ref.tenantId();
+        requests.run(config, batching, webhooks, () -> configs.get(tenant).orElse(null) == config, outcome -> {
+            completions.add(new Completion(state, ref, webhooks, batching, outcome));
             wake.run();
         });
     }
@@ -303,6 +308,7 @@ public final class DeliveryEngine {
     public void finish() {
         Instant now = clock.instant();
         applyCompletions(now);
+        status.publish(partitions, now);
         status.publishAll(partitions.values(), now);
         progress.flush();
         committer.commitSync(partitions.values());
@@ -336,6 +342,11 @@ public final class DeliveryEngine {
 
             @Override
             public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
+                // What finished here counts, and is recorded for the next owner — also tenants whose
+                // queue went idle (they are no longer in the partition's queues, only in `changed`).
+                Instant now = clock.instant();
+                applyCompletions(now);
+                status.publish(partitions, now);
                 List<PartitionState> leaving = new ArrayList<>();
                 for (TopicPartition tp : revoked) {
                     PartitionState state = partitions.remove(tp);
@@ -346,7 +357,7 @@ public final class DeliveryEngine {
                 if (leaving.isEmpty()) {
                     return;
                 }
-                status.publishAll(leaving, clock.instant());
+                status.publishAll(leaving, now);
                 progress.flushAndWait(); // the next owner must see what was delivered here
                 committer.commitSync(leaving);
                 log.info("revoked {} (now serving {} partitions)", revoked, partitions.size());

@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,17 +33,33 @@ public final class VirtualThreadRequests implements RequestRunner, AutoCloseable
     }
 
     @Override
-    public void run(WebhookConfig config, boolean batching, List<QueuedWebhook> webhooks, Consumer<Attempt> onDone) {
+    public void run(WebhookConfig config, boolean batching, List<QueuedWebhook> webhooks, BooleanSupplier goOn,
+                    Consumer<Outcome> onDone) {
         threads.execute(() -> {
-            Attempt attempt;
+            int delivered = 0;
+            Attempt attempt = null;
             try {
-                attempt = sender.send(request(config, batching, webhooks));
+                if (batching) {
+                    attempt = sender.send(request(config, true, webhooks));
+                    delivered = attempt.delivered() ? webhooks.size() : 0;
+                } else {
+                    for (QueuedWebhook webhook : webhooks) {
+                        if (delivered > 0 && !goOn.getAsBoolean()) {
+                            break; // the config changed: the rest go with the new one, decided by the loop
+                        }
+                        attempt = sender.send(request(config, false, List.of(webhook)));
+                        if (!attempt.delivered()) {
+                            break;
+                        }
+                        delivered++;
+                    }
+                }
             } catch (Throwable e) { // whatever happens, the tenant gets a completion
                 log.error("tenant {}: could not send webhooks {}-{}", config.getTenantId(), webhooks.get(0).webhookId(),
                         webhooks.get(webhooks.size() - 1).webhookId(), e);
                 attempt = Attempt.failed(-1, "could not send: " + e.getClass().getSimpleName(), clock.instant(), 0);
             }
-            onDone.accept(attempt);
+            onDone.accept(new Outcome(delivered, attempt));
         });
     }
 

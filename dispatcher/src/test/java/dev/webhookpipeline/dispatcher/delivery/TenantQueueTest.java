@@ -46,6 +46,19 @@ class TenantQueueTest {
     }
 
     @Test
+    void anUnbatchedRunDeliveredInPartLeavesItsFirstUndeliveredWebhookAtTheHead() {
+        TenantQueue queue = queueWith(5, T0);
+        assertThat(ids(queue.nextRequest(T0, false, WINDOW, 3))).containsExactly(1L, 2L, 3L);
+        assertThat(queue.nextRequest(T0, false, WINDOW, 3)).isEmpty(); // the run is in flight
+        queue.delivered(2, T0); // 1 and 2 answered 200 ...
+        queue.failed(HTTP_500, T0, RetrySchedule.STANDARD); // ... then 3 failed
+        assertThat(queue.lastDeliveredId()).isEqualTo(2);
+        assertThat(queue.failedAttempts()).isEqualTo(1);
+        assertThat(queue.lowestNeededOffset()).isEqualTo(1003); // webhook 3 is the head again
+        assertThat(ids(queue.nextRequest(T0.plusSeconds(30), false, WINDOW, 3))).containsExactly(3L);
+    }
+
+    @Test
     void batchWaitsForTheWindowUnlessItIsFull() {
         TenantQueue queue = queueWith(5, T0);
         assertThat(queue.nextRequest(T0.plusMillis(1999), true, WINDOW)).isEmpty();

@@ -54,7 +54,7 @@ final class DispatcherSimulation {
 
     /** Sizes and limits of one run. */
     record Shape(int partitions, int tenants, int maxInFlight, int tenantCapacity, long bufferBytes, int batchWindowMillis,
-                 int maxPollRecords) {}
+                 int maxPollRecords, int unbatchedRun) {}
 
     static final RetrySchedule RETRIES = new RetrySchedule(Duration.ofSeconds(1), 6, Duration.ofMinutes(5));
     private static final Instant START = Instant.parse("2026-12-01T00:00:00Z");
@@ -253,11 +253,30 @@ final class DispatcherSimulation {
                 keep.forEach(leaving::remove);
                 instance.consumer.handOver(keep);
                 leaving.forEach(tp -> cluster.owner(tp.partition(), -1));
+                checkHandOver(instance, leaving);
+                leaving.forEach(tp -> instance.leave(tp.partition()));
             }
         }
         for (int p = 0; p < shape.partitions(); p++) {
             if (cluster.owner(p) == -1) {
                 give(p, target.get(p));
+            }
+        }
+    }
+
+    /**
+     * After a clean hand-over, the delivery state records everything whose 200 reached the leaving
+     * instance, so the next owner repeats nothing it need not (a crash or lost partition may).
+     */
+    private void checkHandOver(Instance from, Set<TopicPartition> leaving) {
+        for (var e : from.reported.entrySet()) {
+            if (leaving.contains(new TopicPartition(SimCluster.TOPIC, cluster.partitionOf(e.getKey())))) {
+                long recorded = cluster.recordedDelivered(e.getKey());
+                if (recorded < e.getValue()) {
+                    throw new SimCluster.Violation("instance " + from.id + " handed over " + e.getKey() + " having had #"
+                            + e.getValue() + " answered 200, but the delivery state says #" + recorded
+                            + ": the next owner sends them again");
+                }
             }
         }
     }
@@ -273,6 +292,7 @@ final class DispatcherSimulation {
 
     private void give(int partition, Instance instance) {
         cluster.owner(partition, instance.id);
+        instance.epoch[partition]++;
         List<TopicPartition> now = new ArrayList<>(instance.consumer.assignment());
         now.add(new TopicPartition(SimCluster.TOPIC, partition));
         instance.consumer.handOver(now);
@@ -287,6 +307,7 @@ final class DispatcherSimulation {
         Instance from = instances.get(owner);
         from.consumer.lose(List.of(new TopicPartition(SimCluster.TOPIC, partition)));
         cluster.owner(partition, -1);
+        from.leave(partition);
         List<Instance> alive = live();
         if (!alive.isEmpty()) {
             give(partition, alive.get(random.nextInt(alive.size())));
@@ -306,8 +327,8 @@ final class DispatcherSimulation {
 
     // ---- the outside world answering ----
 
-    private record Pending(Instance from, String tenant, List<QueuedWebhook> webhooks, boolean success, Instant at,
-                           Consumer<Attempt> onDone) {}
+    private record Pending(Instance from, int epoch, String tenant, List<QueuedWebhook> webhooks, boolean batching, Mode mode,
+                           java.util.function.BooleanSupplier goOn, Instant at, Consumer<RequestRunner.Outcome> onDone) {}
 
     private record PendingDeadLetter(Instance from, ConsumerRecord<String, byte[]> record, Instant at,
                                      Consumer<Exception> onDone) {}
@@ -317,11 +338,13 @@ final class DispatcherSimulation {
         List<Pending> due = requests.stream().filter(r -> !r.at().isAfter(now)).toList();
         requests.removeAll(due);
         for (Pending r : due) {
-            if (r.success()) {
-                cluster.received(r.tenant(), r.webhooks());
-            }
+            RequestRunner.Outcome outcome = answer(r, now);
             if (r.from().alive) {
-                r.onDone().accept(r.success() ? Attempt.delivered(200, now, 1) : Attempt.failed(500, "HTTP 500", now, 1));
+                int p = cluster.partitionOf(r.tenant());
+                if (outcome.delivered() > 0 && r.epoch() == r.from().epoch[p] && cluster.owner(p) == r.from().id) {
+                    r.from().reported.merge(r.tenant(), r.webhooks().get(outcome.delivered() - 1).webhookId(), Math::max);
+                }
+                r.onDone().accept(outcome);
             }
         }
         List<PendingDeadLetter> dueLetters = deadLetterWrites.stream().filter(w -> !w.at().isAfter(now)).toList();
@@ -343,6 +366,36 @@ final class DispatcherSimulation {
                 instance.decoder.fetching = false; // failed: the next record asks again
             }
         }
+    }
+
+    /**
+     * What the endpoint made of a request: a batch succeeds or fails whole; a run of single webhooks
+     * is received one by one and stops at a failure (FAIL fails part-way, to exercise partial runs)
+     * or when the tenant's config changed.
+     */
+    private RequestRunner.Outcome answer(Pending r, Instant now) {
+        boolean ok = r.mode() == Mode.OK || r.mode() == Mode.SLOW;
+        if (r.batching()) {
+            if (ok) {
+                cluster.received(r.tenant(), r.webhooks());
+                return new RequestRunner.Outcome(r.webhooks().size(), Attempt.delivered(200, now, 1));
+            }
+            return new RequestRunner.Outcome(0, Attempt.failed(500, "HTTP 500", now, 1));
+        }
+        int failAt = ok ? Integer.MAX_VALUE : r.mode() == Mode.FAIL
+                ? (int) (r.webhooks().get(0).webhookId() % r.webhooks().size()) : 0;
+        int delivered = 0;
+        for (QueuedWebhook webhook : r.webhooks()) {
+            if (delivered > 0 && !r.goOn().getAsBoolean()) {
+                break;
+            }
+            if (delivered == failAt) {
+                return new RequestRunner.Outcome(delivered, Attempt.failed(500, "HTTP 500", now, 1));
+            }
+            cluster.received(r.tenant(), List.of(webhook));
+            delivered++;
+        }
+        return new RequestRunner.Outcome(delivered, Attempt.delivered(200, now, 1));
     }
 
     // ---- invariants checked after every step (SimCluster checks writes as they happen) ----
@@ -400,6 +453,15 @@ final class DispatcherSimulation {
         final DeliveryEngine engine;
         final Queue<String> configChanges = new ArrayDeque<>();
         final Map<String, Long> readySince = new HashMap<>();
+        /** Highest webhook id per tenant whose 200 was reported to this instance's engine, in its current ownership. */
+        final Map<String, Long> reported = new HashMap<>();
+        /** Per partition, bumped whenever this instance gains or loses it: requests of an older ownership do not count. */
+        final int[] epoch = new int[shape.partitions()];
+
+        void leave(int partition) {
+            epoch[partition]++;
+            reported.keySet().removeIf(tenant -> cluster.partitionOf(tenant) == partition);
+        }
         final Map<Integer, Map<String, DeliveryProgress>> pendingProgress = new LinkedHashMap<>();
         long started;
         boolean alive = true;
@@ -409,8 +471,8 @@ final class DispatcherSimulation {
             this.consumer = new SimConsumer(cluster, id, shape.maxPollRecords());
             EngineSettings settings = new EngineSettings(SimCluster.TOPIC, Duration.ofMillis(shape.batchWindowMillis()),
                     shape.maxInFlight(), shape.tenantCapacity(), shape.bufferBytes(), RETRIES, Duration.ofMillis(300),
-                    Duration.ofMillis(200));
-            RequestRunner runner = (config, batching, webhooks, onDone) -> {
+                    Duration.ofMillis(200), shape.unbatchedRun());
+            RequestRunner runner = (config, batching, webhooks, goOn, onDone) -> {
                 started++;
                 Mode mode = modes.getOrDefault(config.getTenantId(), Mode.OK);
                 long latency = switch (mode) {
@@ -419,8 +481,9 @@ final class DispatcherSimulation {
                     case TIMEOUT -> 5_000;
                     case SLOW -> 2_000;
                 };
-                requests.add(new Pending(this, config.getTenantId(), webhooks, mode == Mode.OK || mode == Mode.SLOW,
-                        clock.instant().plusMillis(latency), onDone));
+                requests.add(new Pending(this, epoch[cluster.partitionOf(config.getTenantId())], config.getTenantId(),
+                        webhooks, batching, mode, goOn,
+                        clock.instant().plusMillis(latency * (batching ? 1 : webhooks.size())), onDone));
             };
             DeadLetterWriter deadLetters = (record, reason, message, onDone) ->
                     deadLetterWrites.add(new PendingDeadLetter(this, record, clock.instant().plusMillis(20), onDone));

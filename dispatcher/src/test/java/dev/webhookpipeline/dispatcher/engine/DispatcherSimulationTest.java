@@ -58,7 +58,7 @@ class DispatcherSimulationTest {
     static Shape shape(long seed) {
         Random random = new Random(seed);
         return new Shape(1 + random.nextInt(4), 2 + random.nextInt(9), 1 + random.nextInt(4), 100 + random.nextInt(101),
-                4_096L << random.nextInt(5), random.nextInt(4) * 500, 5 + random.nextInt(300));
+                4_096L << random.nextInt(5), random.nextInt(4) * 500, 5 + random.nextInt(300), 1 + random.nextInt(8));
     }
 
     static List<Step> schedule(long seed) {

@@ -173,6 +173,11 @@ final class SimCluster {
         progress.put(state.getTenantId(), state);
     }
 
+    long recordedDelivered(String tenant) {
+        DeliveryProgress state = progress.get(tenant);
+        return state == null ? 0 : state.getLastDeliveredWebhookId();
+    }
+
     Map<String, DeliveryProgress> progressOf(int partition) {
         Map<String, DeliveryProgress> out = new HashMap<>();
         progress.forEach((tenant, state) -> {
