@@ -11,9 +11,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.config.ConnectionConfig;
@@ -89,11 +89,15 @@ public final class WebhookSender implements AutoCloseable {
                 .disableContentCompression()
                 .setUserAgent(USER_AGENT)
                 .build();
-        this.deadlines = Executors.newSingleThreadScheduledExecutor(r -> {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "webhook-deadlines");
             t.setDaemon(true);
             return t;
         });
+        // Nearly every deadline is cancelled (the answer came first): without this, each would stay
+        // queued until its time — at 10,000 requests/s, 100,000 dead entries for a 10 s timeout.
+        timer.setRemoveOnCancelPolicy(true);
+        this.deadlines = timer;
     }
 
     public Duration timeout(boolean batch) {
