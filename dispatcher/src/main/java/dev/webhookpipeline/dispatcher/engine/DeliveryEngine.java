@@ -23,7 +23,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -204,7 +203,8 @@ public final class DeliveryEngine {
             int delivered = c.outcome().delivered();
             if (delivered > 0) {
                 queue.delivered(delivered, now);
-                status.delivered(c.ref(), queue, c.outcome().last(), c.sent().subList(0, delivered), now);
+                status.delivered(c.ref(), queue, c.outcome().last(), c.sent().subList(0, delivered),
+                        c.batching() ? 1 : delivered, now);
             }
             if (!c.outcome().last().delivered()) {
                 // A batch fails as a whole; a run of single webhooks fails at its first undelivered one.
@@ -405,9 +405,5 @@ public final class DeliveryEngine {
     /** The partitions this engine owns, by partition. */
     public Map<TopicPartition, PartitionState> partitions() {
         return partitions;
-    }
-
-    int waitingForSlot() {
-        return scheduler.waitingForSlot();
     }
 }

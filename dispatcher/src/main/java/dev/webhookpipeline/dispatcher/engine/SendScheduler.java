@@ -93,8 +93,4 @@ final class SendScheduler {
     int inFlight() {
         return inFlight;
     }
-
-    int waitingForSlot() {
-        return waitingForSlot.size();
-    }
 }

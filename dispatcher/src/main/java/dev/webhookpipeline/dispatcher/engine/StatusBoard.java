@@ -43,9 +43,11 @@ final class StatusBoard {
         changed.add(ref);
     }
 
-    void delivered(TenantRef ref, TenantQueue queue, Attempt attempt, List<QueuedWebhook> sent, Instant now) {
+    /** @param requests how many requests carried {@code sent}: one batch, or one per webhook of a run */
+    void delivered(TenantRef ref, TenantQueue queue, Attempt attempt, List<QueuedWebhook> sent, int requests,
+                   Instant now) {
         deliveredWebhooks.addAndGet(sent.size());
-        deliveredRequests.incrementAndGet();
+        deliveredRequests.addAndGet(requests);
         metrics.delivered(ref.tenantId(), attempt.status(), sent, now);
         statuses.put(ref.tenantId(), status(queue, null));
         changed.add(ref);
