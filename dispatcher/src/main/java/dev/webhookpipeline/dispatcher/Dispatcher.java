@@ -2,7 +2,6 @@ package dev.webhookpipeline.dispatcher;
 
 import dev.webhookpipeline.dispatcher.engine.DeliveryEngine;
 import dev.webhookpipeline.dispatcher.engine.EngineSettings;
-import dev.webhookpipeline.dispatcher.engine.TenantConfigs;
 import dev.webhookpipeline.dispatcher.http.VirtualThreadRequests;
 import dev.webhookpipeline.dispatcher.http.WebhookSender;
 import dev.webhookpipeline.dispatcher.kafka.ConfigTable;
@@ -59,22 +58,11 @@ public final class Dispatcher implements AutoCloseable {
         this.decoder = new RegistryOutboundDecoder(config.registry());
         this.consumer = new KafkaConsumer<>(consumerProperties(config), new StringDeserializer(), new ByteArrayDeserializer());
         this.pollThread = new Thread(this::loop, "dispatcher-poll");
-        TenantConfigs tenantConfigs = new TenantConfigs() {
-            @Override
-            public Optional<WebhookConfig> get(String tenantId) {
-                return configs.get(tenantId);
-            }
-
-            @Override
-            public String nextChange() {
-                return configs.changes().poll();
-            }
-        };
         this.engine = new DeliveryEngine(
                 new EngineSettings(config.topics().outbound().name(), config.batchWindow(), config.maxInFlight(),
                         config.tenantCapacity(), config.partitionBufferBytes(), config.retrySchedule(),
                         config.commitInterval(), config.progressInterval(), config.unbatchedRun()),
-                new DeliveryEngine.Ports(consumer, decoder, requests, deadLetters, progress, tenantConfigs),
+                new DeliveryEngine.Ports(consumer, decoder, requests, deadLetters, progress, configs),
                 config.clock(), System::nanoTime, () -> LockSupport.unpark(pollThread),
                 new DeliveryMetrics(config.meterRegistry(), config.maxTenantSeries()));
         // Consumer lag and the client's own metrics, for Prometheus.

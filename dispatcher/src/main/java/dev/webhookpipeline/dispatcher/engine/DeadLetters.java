@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Outbound records that cannot be delivered, on their way to the dead-letter topic. A record stays
  * pending — and holds its partition's commit below it — until the write is acknowledged; a failed
- * write is retried (1 s, 2 s, … up to 30 s) for as long as the partition is owned here.
+ * write is retried ({@link Backoff#DEAD_LETTER}) for as long as the partition is owned here.
  */
 final class DeadLetters {
 
@@ -74,10 +74,10 @@ final class DeadLetters {
                 r.state().deadLetters().remove(r.offset());
             } else {
                 pending.failures++;
-                long delayMillis = Math.min(30_000, 1_000L << Math.min(pending.failures - 1, 5));
-                pending.retryAt = tickNow + delayMillis * 1_000_000L;
+                long delay = Backoff.DEAD_LETTER.nanosAfter(pending.failures);
+                pending.retryAt = tickNow + delay;
                 log.warn("could not write the dead letter of {}@{} (attempt {}), retrying in {} ms: {}",
-                        r.state().partition(), r.offset(), pending.failures, delayMillis, r.error().toString());
+                        r.state().partition(), r.offset(), pending.failures, delay / 1_000_000, r.error().toString());
             }
         }
     }

@@ -126,11 +126,10 @@ public final class PartitionState {
         return registryWaitUntil != 0;
     }
 
-    /** Waits longer after each consecutive failure: 100 ms, 200 ms, … up to 5 s. */
+    /** Waits longer after each consecutive failure ({@link Backoff#REGISTRY}). */
     void waitForRegistry(long tickNow) {
-        long delayMillis = Math.min(5_000, 100L << Math.min(registryWaits, 6));
         registryWaits++;
-        registryWaitUntil = tickNow + delayMillis * 1_000_000L;
+        registryWaitUntil = tickNow + Backoff.REGISTRY.nanosAfter(registryWaits);
     }
 
     boolean registryWaitOver(long tickNow) {

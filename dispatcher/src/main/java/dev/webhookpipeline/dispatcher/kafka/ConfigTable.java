@@ -1,5 +1,6 @@
 package dev.webhookpipeline.dispatcher.kafka;
 
+import dev.webhookpipeline.dispatcher.engine.TenantConfigs;
 import dev.webhookpipeline.registry.SchemaRegistryClient;
 import dev.webhookpipeline.schema.WebhookConfig;
 import dev.webhookpipeline.serde.AvroDeserializer;
@@ -12,7 +13,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 /**
  * Every tenant's current webhook config, from the compacted config topic. The dispatcher reads it
  * at send time, so a changed endpoint, secret, batching or enabled flag applies to webhooks already
- * queued. Changed tenants are announced through {@link #changes()} so a resumed tenant is looked
+ * queued. Changed tenants are announced through {@link #nextChange()} so a resumed tenant is looked
  * at at once.
  *
  * <p>A config whose {@code tenant_id} differs from its record key is refused, as the router refuses
@@ -20,7 +21,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * previous config, or stays without one. It does not remove a previous valid config: we cannot know
  * what the broken record meant, and the router keeps routing with the previous one too.
  */
-public final class ConfigTable implements AutoCloseable {
+public final class ConfigTable implements TenantConfigs, AutoCloseable {
 
     private final Queue<String> changes = new ConcurrentLinkedQueue<>();
     private final CompactedTable<WebhookConfig> table;
@@ -48,6 +49,7 @@ public final class ConfigTable implements AutoCloseable {
         return table.awaitCaughtUp(timeout);
     }
 
+    @Override
     public Optional<WebhookConfig> get(String tenantId) {
         return table.get(tenantId);
     }
@@ -56,9 +58,10 @@ public final class ConfigTable implements AutoCloseable {
         return table.size();
     }
 
-    /** Tenants whose config changed; drained by the dispatcher loop. */
-    public Queue<String> changes() {
-        return changes;
+    /** The next tenant whose config changed; drained by the dispatcher loop. */
+    @Override
+    public String nextChange() {
+        return changes.poll();
     }
 
     /**
