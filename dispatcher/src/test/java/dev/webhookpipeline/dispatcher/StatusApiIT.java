@@ -123,11 +123,21 @@ class StatusApiIT {
                 assertThat(backlog.path("queue").asText()).isEqualTo("WAITING");
                 assertThat(backlog.path("paused").asBoolean()).isTrue();
 
-                // The overview puts the stalled tenant first, then the biggest backlog.
-                JsonNode overview = call(portB, "GET", "/api/tenants", TOKEN).json();
-                List<String> order = new ArrayList<>();
-                overview.forEach(n -> order.add(n.path("tenant").asText()));
-                assertThat(order).containsExactly("stalled", "backlog", "healthy");
+                // The list (re-sorted within a second of a change) puts the stalled tenant first, then the biggest backlog.
+                await("the list in operator order", Duration.ofSeconds(15),
+                        () -> tenantsIn(call(portB, "GET", "/api/tenants", TOKEN).json())
+                                .equals(List.of("stalled", "backlog", "healthy")));
+                JsonNode page = call(portB, "GET", "/api/tenants?state=STALLED,WAITING&sort=tenant&limit=1&offset=1", TOKEN).json();
+                assertThat(tenantsIn(page)).containsExactly("stalled");
+                assertThat(page.path("matched").asInt()).isEqualTo(2);
+                assertThat(page.path("total").asInt()).isEqualTo(3);
+                assertThat(page.path("counts").path("STALLED").asInt()).isEqualTo(1);
+                Answer refused = call(portB, "GET", "/api/tenants?sort=secret", TOKEN);
+                assertThat(refused.status()).isEqualTo(400);
+                assertThat(refused.json().path("error").asText()).startsWith("sort must be one of");
+                JsonNode summary = call(portB, "GET", "/api/summary", TOKEN).json();
+                assertThat(summary.path("tenants").asInt()).isEqualTo(3);
+                assertThat(summary.path("minutes")).hasSize(60);
 
                 // Refresh (sent to B, acted on by whichever instance owns the tenant) clears the failures.
                 assertThat(call(portB, "POST", "/api/tenants/stalled/refresh", TOKEN).status()).isEqualTo(202);
@@ -177,4 +187,11 @@ class StatusApiIT {
             }
         }
     }
+
+    private static List<String> tenantsIn(JsonNode page) {
+        List<String> tenants = new ArrayList<>();
+        page.path("tenants").forEach(n -> tenants.add(n.path("tenant").asText()));
+        return tenants;
+    }
+
 }

@@ -6,7 +6,10 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.webhookpipeline.admin.OperatorAuth;
 import dev.webhookpipeline.dispatcher.status.ControlChannel;
 import dev.webhookpipeline.dispatcher.status.StatusView;
+import dev.webhookpipeline.dispatcher.status.DeliveryTimeline;
+import dev.webhookpipeline.dispatcher.status.TenantQuery;
 import dev.webhookpipeline.dispatcher.status.TenantQueueStatus;
+import dev.webhookpipeline.dispatcher.status.TenantStatusIndex;
 import dev.webhookpipeline.schema.TenantCommandType;
 import dev.webhookpipeline.tenant.WebhookConfigRules;
 import io.javalin.Javalin;
@@ -14,6 +17,7 @@ import io.javalin.http.Context;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -30,7 +34,9 @@ import java.util.function.Supplier;
  *
  * <pre>
  * GET  /                              the status page
- * GET  /api/tenants                   all tenants, stalled first, then by backlog
+ * GET  /api/tenants                   a page of tenants: ?state=&q=&sort=&order=&offset=&limit= (see TenantQuery);
+ *                                     stalled first, then by backlog, by default
+ * GET  /api/summary                   counts by queue state, webhooks waiting, delivered/failed per minute
  * GET  /api/tenants/{tenant}          one tenant
  * POST /api/tenants/{tenant}/retry    send the head now, ignoring the backoff
  * POST /api/tenants/{tenant}/refresh  clear the recent-failures list
@@ -85,8 +91,21 @@ public final class AdminServer implements AutoCloseable {
                 }
             });
             config.routes.get("/", ctx -> ctx.html(indexPage));
-            config.routes.get("/api/tenants", ctx -> json(ctx, status.all().stream().map(TenantQueueStatus::of)
-                    .sorted(TenantQueueStatus.OPERATOR_ORDER).toList()));
+            config.routes.get("/api/tenants", ctx -> {
+                TenantStatusIndex.Query query;
+                try {
+                    query = TenantQuery.parse(ctx::queryParam);
+                } catch (IllegalArgumentException e) {
+                    ctx.status(400);
+                    json(ctx, Map.of("error", e.getMessage()));
+                    return;
+                }
+                json(ctx, status.index().query(query));
+            });
+            config.routes.get("/api/summary", ctx -> {
+                TenantStatusIndex index = status.index();
+                json(ctx, new Summary(index.size(), index.counts(), index.waiting(), index.asOf(), status.minutes()));
+            });
             config.routes.get("/api/tenants/{tenant}", ctx -> status.get(ctx.pathParam("tenant")).ifPresentOrElse(
                     p -> json(ctx, TenantQueueStatus.of(p)),
                     () -> ctx.status(404).contentType("application/json").result("{\"error\":\"unknown tenant\"}")));
@@ -102,6 +121,10 @@ public final class AdminServer implements AutoCloseable {
     }
 
     static final String COOKIE = "operator_session";
+
+    /** Every tenant counted by queue state, webhooks waiting, and delivered/failed per minute over the last hour. */
+    record Summary(int tenants, Map<TenantQueueStatus.State, Integer> counts, long waiting, Instant asOf,
+                   List<DeliveryTimeline.Minute> minutes) {}
 
     private static String resource(String name) {
         try (var in = AdminServer.class.getClassLoader().getResourceAsStream(name)) {

@@ -23,6 +23,12 @@ public final class CompactedTable<V> implements AutoCloseable {
     private final Map<String, V> values = new ConcurrentHashMap<>();
     private final TopicReader<V> reader;
 
+    /** Told every change of a key, on the reader thread: its value before (null: none) and after (null: removed). */
+    @FunctionalInterface
+    public interface Changes<V> {
+        void changed(String key, V before, V after);
+    }
+
     /** @param onChange told the key of every change, on the reader thread */
     public CompactedTable(Map<String, Object> kafkaProperties, Deserializer<V> deserializer, String topic,
                           String clientId, Consumer<String> onChange) {
@@ -35,16 +41,21 @@ public final class CompactedTable<V> implements AutoCloseable {
      */
     public CompactedTable(Map<String, Object> kafkaProperties, Deserializer<V> deserializer, String topic,
                           String clientId, TopicReader.Check<V> check, Consumer<String> onChange) {
+        this(kafkaProperties, deserializer, topic, clientId, check, (Changes<V>) (key, before, after) -> onChange.accept(key));
+    }
+
+    /**
+     * @param check why a decoded value must not be applied (in words without its content), or empty
+     * @param onChange told every change with the values before and after, on the reader thread
+     */
+    public CompactedTable(Map<String, Object> kafkaProperties, Deserializer<V> deserializer, String topic,
+                          String clientId, TopicReader.Check<V> check, Changes<V> onChange) {
         Map<String, Object> props = new HashMap<>(kafkaProperties);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         this.reader = new TopicReader<>(clientId, props, deserializer, topic, clientId, TopicReader.From.BEGINNING, check,
                 (key, value) -> {
-                    if (value == null) {
-                        values.remove(key);
-                    } else {
-                        values.put(key, value);
-                    }
-                    onChange.accept(key);
+                    V before = value == null ? values.remove(key) : values.put(key, value);
+                    onChange.changed(key, before, value);
                 });
     }
 

@@ -3,7 +3,6 @@ package dev.webhookpipeline.dispatcher.status;
 import dev.webhookpipeline.schema.DeliveryProgress;
 import dev.webhookpipeline.schema.FailedAttempt;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -19,17 +18,18 @@ public record TenantQueueStatus(String tenant, State queue, long waiting, boolea
 
     public record Failure(Instant at, long firstWebhookId, long lastWebhookId, int attempt, int status, String error) {}
 
-    /** Stalled first (longest stalled first), then the biggest backlogs, then the rest by name. */
-    public static final Comparator<TenantQueueStatus> OPERATOR_ORDER = Comparator
-            .comparing(TenantQueueStatus::queue)
-            .thenComparing(s -> s.stalledSince() == null ? Instant.MAX : s.stalledSince())
-            .thenComparing(Comparator.comparingLong(TenantQueueStatus::waiting).reversed())
-            .thenComparing(TenantQueueStatus::tenant);
+    /** A queue's state and the webhooks read and not yet answered 200. */
+    public record Queue(State state, long waiting) {}
+
+    /** The one rule that turns a recorded delivery state into a queue state. */
+    public static Queue queueOf(DeliveryProgress p) {
+        long waiting = Math.max(0, p.getHighestKnownWebhookId() - p.getLastDeliveredWebhookId());
+        return new Queue(p.getFailedAttempts() > 0 ? State.STALLED : waiting > 0 ? State.WAITING : State.EMPTY, waiting);
+    }
 
     public static TenantQueueStatus of(DeliveryProgress p) {
-        long waiting = Math.max(0, p.getHighestKnownWebhookId() - p.getLastDeliveredWebhookId());
-        State state = p.getFailedAttempts() > 0 ? State.STALLED : waiting > 0 ? State.WAITING : State.EMPTY;
-        return new TenantQueueStatus(p.getTenantId(), state, waiting, p.getHeld(), p.getFailingSince(),
+        Queue queue = queueOf(p);
+        return new TenantQueueStatus(p.getTenantId(), queue.state(), queue.waiting(), p.getHeld(), p.getFailingSince(),
                 p.getLastDeliveredAt(), p.getLastDeliveredWebhookId(), p.getFailedAttempts(), p.getNextAttemptAt(),
                 p.getRecentFailures().stream().map(TenantQueueStatus::failure).toList(), p.getUpdatedAt());
     }
