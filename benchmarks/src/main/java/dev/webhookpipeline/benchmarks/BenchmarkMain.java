@@ -25,7 +25,7 @@ public final class BenchmarkMain implements Callable<Integer> {
 
     /** The sections, in the order they run. */
     enum Section {
-        DISPATCHER, PEERS, END_TO_END, MEMORY, SCALE_OUT;
+        DISPATCHER, PEERS, END_TO_END, MEMORY, STATUS, SCALE_OUT;
 
         /** As written on the command line: {@code end-to-end}. */
         String cliName() {
@@ -44,7 +44,7 @@ public final class BenchmarkMain implements Callable<Integer> {
     }
 
     @Option(names = "--only", split = ",", paramLabel = "SECTION", converter = SectionConverter.class,
-            description = "Run only these sections: dispatcher, peers, end-to-end, memory, scale-out (default: all).")
+            description = "Run only these sections: dispatcher, peers, end-to-end, memory, status, scale-out (default: all).")
     Set<Section> only = EnumSet.allOf(Section.class);
 
     static final class SectionConverter implements CommandLine.ITypeConverter<Section> {
@@ -99,6 +99,7 @@ public final class BenchmarkMain implements Callable<Integer> {
                     case PEERS -> PeerComparison.run(bench, sizes, results);
                     case END_TO_END -> EndToEnd.run(bench, sizes, results);
                     case MEMORY -> Memory.run(bench, sizes, results);
+                    case STATUS -> StatusAtScale.run(bench, sizes, results);
                     case SCALE_OUT -> ScaleOut.run(bench, sizes, results);
                 }
             }

@@ -21,8 +21,8 @@ class BenchmarkSmokeIT {
         List<Results.Row> rows = results.rows();
         assertThat(rows).extracting(Results.Row::section).containsOnly(DispatcherThroughput.CEILINGS,
                 DispatcherThroughput.SECTION, PeerComparison.SECTION, PeerComparison.SECTION_SLOW, EndToEnd.SECTION,
-                Memory.SECTION, ScaleOut.SECTION);
-        // 3 tenant counts × batching on/off; 2 latency + 2 throughput; baseline, many tenants, backlog; 1 and 2 instances × on/off
+                Memory.SECTION, StatusAtScale.SECTION, ScaleOut.SECTION);
+        // 3 tenant counts × batching on/off; 2 latency + 2 throughput; baseline, idle tenants per count, many tenants, backlog; 1 and 2 instances × on/off
         assertThat(rows).filteredOn(r -> r.section().equals(DispatcherThroughput.SECTION)).hasSize(6);
         // per tenant count: dispatcher and loop batched; dispatcher, Parallel Consumer and loop unbatched
         int peerRows = 5 * Sizes.QUICK.peers().tenantCounts().size();
@@ -34,7 +34,10 @@ class BenchmarkSmokeIT {
         assertThat(rows).filteredOn(r -> r.section().startsWith("Peers") && r.scenario().contains("dispatcher"))
                 .allSatisfy(r -> assertThat(r.comparison()).as(r.toString()).contains("Parallel Consumer").doesNotContain("extra"));
         assertThat(rows).filteredOn(r -> r.section().equals(EndToEnd.SECTION)).hasSize(4);
-        assertThat(rows).filteredOn(r -> r.section().equals(Memory.SECTION)).hasSize(3);
+        assertThat(rows).filteredOn(r -> r.section().equals(Memory.SECTION))
+                .hasSize(3 + Sizes.QUICK.idleTenantCounts().size());
+        // six questions and the rebuild
+        assertThat(rows).filteredOn(r -> r.section().equals(StatusAtScale.SECTION)).hasSize(7);
         assertThat(rows).filteredOn(r -> r.section().equals(ScaleOut.SECTION)).hasSize(4);
         // raw produce, raw consume, and the receiver for each dispatcher row's requests (concurrency × webhooks per request)
         assertThat(rows).filteredOn(r -> r.section().equals(DispatcherThroughput.CEILINGS)).hasSize(2 + 6);
