@@ -169,7 +169,8 @@ final class Bench implements AutoCloseable {
                 "--schema-registry-url", registry.url(), "--topic-prefix", topics.prefix(),
                 "-X", "pipeline.endpoints.allow-http=true", "-X", "pipeline.endpoints.allow-cidrs=127.0.0.0/8"));
         args.addAll(List.of(extraArgs));
-        return JavaProcess.builder(DispatcherMain.class.getName(), log).killedOnExit().jvmArgs("-Xmx" + heap)
+        return JavaProcess.builder(DispatcherMain.class.getName(), log).killedOnExit()
+                .jvmArgs("-Xmx" + heap, "-Dlogback.configurationFile=benchmark-child-logback.xml")
                 .args(args.toArray(String[]::new)).start();
     }
 

@@ -3,6 +3,12 @@ package dev.webhookpipeline.dispatcher;
 import dev.webhookpipeline.dispatcher.admin.AdminServer;
 import dev.webhookpipeline.dispatcher.status.ControlChannel;
 import dev.webhookpipeline.dispatcher.status.StatusView;
+import dev.webhookpipeline.dispatcher.status.TenantQueueStatus;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
@@ -32,10 +38,23 @@ public final class DispatcherService implements AutoCloseable {
         this.control = new ControlChannel(config.kafkaProperties(), config.registry(), config.topics().control().name(),
                 dispatcher, config.clock());
         this.admin = admin.map(a -> new AdminServer(a.auth(), status, control, metrics, this::stopped)).orElse(null);
+        // Over every tenant of the platform (the delivery states all instances write), so alerts take max() across instances.
+        for (TenantQueueStatus.State state : TenantQueueStatus.State.values()) {
+            Gauge.builder("webhook.tenants", status, s -> s.index().counts().get(state))
+                    .description("Tenants by queue state, over every instance").tag("state", state.name()).register(metrics);
+        }
+        Gauge.builder("webhook.backlog", status, s -> s.index().waiting()).baseUnit("webhooks")
+                .description("Webhooks read and not yet delivered, over every tenant and instance").register(metrics);
     }
 
+    /** A Prometheus registry with the JVM's own memory, thread, CPU and uptime metrics bound. */
     public static PrometheusMeterRegistry metricsRegistry() {
-        return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        return registry;
     }
 
     public DispatcherService start(Optional<Admin> where) throws InterruptedException {

@@ -1,5 +1,6 @@
 package dev.webhookpipeline.dispatcher.engine;
 
+import dev.webhookpipeline.dispatcher.metrics.DeliveryMetrics;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -35,11 +36,13 @@ final class DeadLetters {
 
     private final DeadLetterWriter writer;
     private final Runnable wake;
+    private final DeliveryMetrics metrics;
     private final Queue<Result> results = new ConcurrentLinkedQueue<>();
 
-    DeadLetters(DeadLetterWriter writer, Runnable wake) {
+    DeadLetters(DeadLetterWriter writer, Runnable wake, DeliveryMetrics metrics) {
         this.writer = writer;
         this.wake = wake;
+        this.metrics = metrics;
     }
 
     void write(PartitionState state, ConsumerRecord<String, byte[]> record, String reason, String message) {
@@ -72,6 +75,7 @@ final class DeadLetters {
             }
             if (r.error() == null) {
                 r.state().deadLetters().remove(r.offset());
+                metrics.deadLettered(pending.reason);
             } else {
                 pending.failures++;
                 long delay = Backoff.DEAD_LETTER.nanosAfter(pending.failures);

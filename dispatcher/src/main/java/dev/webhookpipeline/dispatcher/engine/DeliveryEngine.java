@@ -95,7 +95,7 @@ public final class DeliveryEngine {
         this.ticker = ticker;
         this.wake = wake;
         this.scheduler = new SendScheduler(settings.maxInFlight());
-        this.deadLetters = new DeadLetters(ports.deadLetters(), wake);
+        this.deadLetters = new DeadLetters(ports.deadLetters(), wake, metrics);
         this.status = new StatusBoard(metrics, progress, clock);
         this.intake = new Intake(consumer, ports.decoder(), deadLetters, new Intake.Listener() {
             @Override

@@ -74,6 +74,13 @@ public final class DeliveryMetrics {
         counter("webhook.attempts.failed", "Failed delivery attempts", tenant, "reason", reason(attempt)).increment();
     }
 
+    /** An undeliverable outbound record whose dead letter was written; reasons are a short fixed set. */
+    public void deadLettered(String reason) {
+        counters.computeIfAbsent("webhook.dead.letters\n" + reason, k -> Counter.builder("webhook.dead.letters")
+                .description("Outbound records moved to the dead-letter topic").tag("reason", reason).register(registry))
+                .increment();
+    }
+
     /** A per-tenant counter, looked up once per series: registering a meter on every call costs more than the call. */
     private Counter counter(String name, String description, String tenant, String tag, String value) {
         String label = tenantLabel(tenant);
