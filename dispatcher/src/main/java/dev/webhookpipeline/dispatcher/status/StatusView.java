@@ -91,7 +91,7 @@ public final class StatusView implements AutoCloseable {
     private synchronized void reindexIfChanged() {
         try {
             if (changed.getAndSet(false)) {
-                index = TenantStatusIndex.build(table.values(), clock.instant());
+                index = TenantStatusIndex.build(table.values(), clock.instant(), index);
             }
         } catch (RuntimeException e) {
             changed.set(true); // try again next time; an exception would end the schedule

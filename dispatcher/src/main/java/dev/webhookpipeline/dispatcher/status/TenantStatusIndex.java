@@ -8,6 +8,8 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -96,33 +98,65 @@ public final class TenantStatusIndex {
         this.asOf = asOf;
     }
 
+    private static final TenantStatusIndex NONE = empty(Instant.EPOCH);
+
     public static TenantStatusIndex empty(Instant asOf) {
-        return build(List.of(), asOf);
+        Entry[][] none = new Entry[Sort.values().length][];
+        Arrays.fill(none, new Entry[0]);
+        Map<State, Integer> counts = new EnumMap<>(State.class);
+        for (State state : State.values()) {
+            counts.put(state, 0);
+        }
+        return new TenantStatusIndex(none, Map.copyOf(counts), 0, asOf);
     }
 
-    /** Sorts every order once; O(n log n) per order, off the request path. */
+    /** Sorts every order from scratch; O(n log n) per order. */
     public static TenantStatusIndex build(Collection<DeliveryProgress> states, Instant asOf) {
-        Entry[] entries = new Entry[states.size()];
-        int n = 0;
+        return build(states, asOf, NONE);
+    }
+
+    /**
+     * Sorts every order, starting from the previous snapshot's: the tenants keep their places and
+     * the sort (TimSort, which finds the runs already in order) only moves those whose state changed,
+     * so a rebuild after a few changes costs little more than a pass over the tenants.
+     */
+    public static TenantStatusIndex build(Collection<DeliveryProgress> states, Instant asOf, TenantStatusIndex previous) {
+        Map<String, Entry> fresh = new HashMap<>(Math.max(16, states.size() * 4 / 3 + 1));
         for (DeliveryProgress p : states) {
-            if (n == entries.length) {
-                break; // the collection grew while we copied it: the next snapshot has the rest
-            }
-            entries[n++] = Entry.of(p);
+            fresh.put(p.getTenantId(), Entry.of(p));
         }
-        entries = n == entries.length ? entries : Arrays.copyOf(entries, n);
         Map<State, Integer> counts = new EnumMap<>(State.class);
         for (State state : State.values()) {
             counts.put(state, 0);
         }
         long waiting = 0;
-        for (Entry e : entries) {
+        for (Entry e : fresh.values()) {
             counts.merge(e.state(), 1, Integer::sum);
             waiting += e.waiting();
         }
+        Set<String> known = new HashSet<>(Math.max(16, previous.size() * 4 / 3 + 1));
+        for (Entry e : previous.orders[Sort.TENANT.ordinal()]) {
+            known.add(e.tenant());
+        }
+        List<Entry> added = new ArrayList<>();
+        for (Entry e : fresh.values()) {
+            if (!known.contains(e.tenant())) {
+                added.add(e);
+            }
+        }
         Entry[][] orders = new Entry[Sort.values().length][];
         for (Sort sort : Sort.values()) {
-            Entry[] sorted = entries.clone();
+            Entry[] sorted = new Entry[fresh.size()];
+            int n = 0;
+            for (Entry before : previous.orders[sort.ordinal()]) {
+                Entry now = fresh.get(before.tenant());
+                if (now != null) {
+                    sorted[n++] = now; // its previous place: most tenants are already in order
+                }
+            }
+            for (Entry e : added) {
+                sorted[n++] = e;
+            }
             Arrays.sort(sorted, ascending(sort));
             orders[sort.ordinal()] = sorted;
         }
