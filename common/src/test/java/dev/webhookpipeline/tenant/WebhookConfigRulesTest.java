@@ -105,7 +105,7 @@ class WebhookConfigRulesTest {
             "webhook-anything    | reserved",
             "'X-Bad Header'      | header name",
             "'X-Api-Key:'        | header name",
-            "'X-Key\r\nHost'   | header name",
+            "'X-Key\\r\\nHost'  | header name",
             "'(comment)'         | header name",
     })
     void secretHeadersMustBeHarmlessTokenNames(String header, String reason) {
