@@ -1,9 +1,15 @@
 package dev.webhookpipeline.tenant;
 
+import dev.webhookpipeline.address.Cidr;
+import dev.webhookpipeline.address.EmbeddedIpv4;
+import dev.webhookpipeline.address.SpecialAddresses;
+import dev.webhookpipeline.settings.PipelineSettings;
+import dev.webhookpipeline.settings.SettingsException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -11,11 +17,15 @@ import java.util.Optional;
 /**
  * Which endpoint URLs webhooks may be sent to (SSRF protection). An endpoint must be an absolute
  * {@code https} URL (or {@code http} when insecure endpoints are allowed, for local development),
- * carry no credentials, and every address its host resolves to must be public: loopback,
- * link-local (cloud metadata), private, carrier-grade NAT, unique-local, multicast and unspecified
- * addresses are refused unless they fall in the operator's allow-list.
+ * carry no credentials, and every address its host resolves to must be globally reachable: the
+ * special-purpose ranges (loopback, link-local and cloud metadata, private, carrier-grade NAT,
+ * benchmarking, documentation, multicast, reserved, broadcast; for IPv6 anything outside global
+ * unicast {@code 2000::/3} and the special ranges inside it) are refused unless they fall in the
+ * operator's allow-list ({@link SpecialAddresses}). An IPv6 address that carries an IPv4 one is
+ * judged as that IPv4 address ({@link EmbeddedIpv4}).
  *
- * <p>The dispatcher checks again at send time, since DNS can change after a config is saved.
+ * <p>The dispatcher judges again at send time, and connects only to the addresses it judged, since
+ * DNS can change after a config is saved.
  */
 public final class EndpointPolicy {
 
@@ -45,14 +55,14 @@ public final class EndpointPolicy {
     public static final String ALLOW_CIDRS = "pipeline.endpoints.allow-cidrs";
 
     /** The policy the settings describe; strict unless they open it. */
-    public static EndpointPolicy from(dev.webhookpipeline.settings.PipelineSettings settings) {
+    public static EndpointPolicy from(PipelineSettings settings) {
         List<String> cidrs = settings.get(ALLOW_CIDRS)
-                .map(v -> java.util.Arrays.stream(v.split(",")).map(String::strip).filter(c -> !c.isEmpty()).toList())
+                .map(v -> Arrays.stream(v.split(",")).map(String::strip).filter(c -> !c.isEmpty()).toList())
                 .orElse(List.of());
         try {
             return new EndpointPolicy(settings.bool(ALLOW_HTTP, false), cidrs);
         } catch (IllegalArgumentException e) {
-            throw new dev.webhookpipeline.settings.SettingsException(ALLOW_CIDRS + ": " + e.getMessage());
+            throw new SettingsException(ALLOW_CIDRS + ": " + e.getMessage());
         }
     }
 
@@ -100,22 +110,44 @@ public final class EndpointPolicy {
         if (!resolve) {
             return Optional.empty();
         }
+        try {
+            allowedAddresses(uri.getHost());
+            return Optional.empty();
+        } catch (UnknownHostException e) {
+            return Optional.of(e.getMessage());
+        }
+    }
+
+    /**
+     * The host's addresses, resolved with this policy's resolver, when every one of them may be
+     * reached. Throws when the host does not resolve, or when any address may not be reached (the
+     * message says why): one hostile answer among public ones refuses the host, since a client may
+     * connect to any of them.
+     */
+    public InetAddress[] allowedAddresses(String host) throws UnknownHostException {
         InetAddress[] addresses;
         try {
-            addresses = resolver.resolve(uri.getHost());
+            addresses = resolver.resolve(host);
         } catch (UnknownHostException e) {
-            return Optional.of("endpoint host " + uri.getHost() + " does not resolve");
+            addresses = null;
         }
-        return checkAddresses(uri.getHost(), addresses);
+        if (addresses == null || addresses.length == 0) {
+            throw new UnknownHostException("endpoint host " + host + " does not resolve");
+        }
+        Optional<String> refusal = checkAddresses(host, addresses);
+        if (refusal.isPresent()) {
+            throw new UnknownHostException(refusal.get());
+        }
+        return addresses;
     }
 
     /** Empty when every address of the host may be reached; otherwise why not. */
     public Optional<String> checkAddresses(String host, InetAddress[] addresses) {
         for (InetAddress address : addresses) {
-            Optional<String> kind = nonPublicKind(address);
-            if (kind.isPresent() && allowList.stream().noneMatch(c -> c.contains(address))) {
-                return Optional.of("endpoint host " + host + " resolves to " + kind.get() + " address "
-                        + address.getHostAddress() + ", which webhooks may not be sent to"
+            Optional<String> refusal = refusal(address);
+            if (refusal.isPresent()) {
+                return Optional.of("endpoint host " + host + " resolves to " + refusal.get()
+                        + ", which webhooks may not be sent to"
                         + " (an operator can allow it with the endpoint allow-list)");
             }
         }
@@ -127,62 +159,26 @@ public final class EndpointPolicy {
         return check(endpoint, false);
     }
 
-    static Optional<String> nonPublicKind(InetAddress a) {
-        byte[] b = a.getAddress();
-        if (a.isLoopbackAddress()) {
-            return Optional.of("a loopback");
+    /**
+     * Why the address may not be reached, or empty. The allow-list wins; an IPv6 address carrying an
+     * IPv4 one (mapped, compatible, NAT64, 6to4, Teredo) is judged as that IPv4 address, which is
+     * where a connection to it ends up.
+     */
+    private Optional<String> refusal(InetAddress address) {
+        if (allowList.stream().anyMatch(c -> c.contains(address))) {
+            return Optional.empty();
         }
-        if (a.isAnyLocalAddress()) {
-            return Optional.of("an unspecified");
-        }
-        if (a.isLinkLocalAddress()) {
-            return Optional.of("a link-local (cloud metadata)");
-        }
-        if (a.isSiteLocalAddress()) {
-            return Optional.of("a private");
-        }
-        if (a.isMulticastAddress()) {
-            return Optional.of("a multicast");
-        }
-        if (b.length == 4 && (b[0] & 0xff) == 100 && (b[1] & 0xc0) == 64) {
-            return Optional.of("a carrier-grade NAT");
-        }
-        if (b.length == 4 && (b[0] & 0xff) == 0) {
-            return Optional.of("a 'this network'");
-        }
-        if (b.length == 16 && (b[0] & 0xfe) == 0xfc) {
-            return Optional.of("a unique-local");
-        }
-        return Optional.empty();
-    }
-
-    record Cidr(byte[] network, int bits) {
-        static Cidr parse(String text) {
-            String[] parts = text.strip().split("/");
-            try {
-                byte[] net = InetAddress.getByName(parts[0]).getAddress();
-                int bits = parts.length > 1 ? Integer.parseInt(parts[1]) : net.length * 8;
-                if (bits < 0 || bits > net.length * 8) {
-                    throw new IllegalArgumentException("bad prefix length in allow-list entry '" + text + "'");
-                }
-                return new Cidr(net, bits);
-            } catch (UnknownHostException | NumberFormatException e) {
-                throw new IllegalArgumentException("allow-list entries must be CIDRs like 10.0.0.0/8, got '" + text + "'");
-            }
-        }
-
-        boolean contains(InetAddress address) {
-            byte[] a = address.getAddress();
-            if (a.length != network.length) {
-                return false;
-            }
-            for (int i = 0; i < bits; i++) {
-                int mask = 0x80 >> (i % 8);
-                if ((a[i / 8] & mask) != (network[i / 8] & mask)) {
-                    return false;
+        Optional<EmbeddedIpv4.Embedding> embedding = EmbeddedIpv4.in(address);
+        if (embedding.isPresent()) {
+            for (InetAddress inside : embedding.get().addresses()) {
+                Optional<String> refusal = refusal(inside);
+                if (refusal.isPresent()) {
+                    return Optional.of(refusal.get() + " (inside the " + embedding.get().form() + " address "
+                            + address.getHostAddress() + ")");
                 }
             }
-            return true;
+            return Optional.empty();
         }
+        return SpecialAddresses.describe(address);
     }
 }

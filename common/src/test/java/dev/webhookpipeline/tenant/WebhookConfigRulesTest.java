@@ -86,6 +86,43 @@ class WebhookConfigRulesTest {
                 .singleElement().asString().contains("header name");
     }
 
+    @ParameterizedTest(name = "secret header {0} is refused")
+    @CsvSource(delimiter = '|', value = {
+            "Host                | reserved",
+            "host                | reserved",
+            "Content-Length      | reserved",
+            "Transfer-Encoding   | reserved",
+            "Connection          | reserved",
+            "Keep-Alive          | reserved",
+            "Upgrade             | reserved",
+            "TE                  | reserved",
+            "Trailer             | reserved",
+            "Expect              | reserved",
+            "Content-Type        | reserved",
+            "Proxy-Authorization | reserved",
+            "webhook-signature   | reserved",
+            "Webhook-Id          | reserved",
+            "webhook-anything    | reserved",
+            "'X-Bad Header'      | header name",
+            "'X-Api-Key:'        | header name",
+            "'X-Key\\r\\nHost'  | header name",
+            "'(comment)'         | header name",
+    })
+    void secretHeadersMustBeHarmlessTokenNames(String header, String reason) {
+        var rules = new WebhookConfigRules(policy(false, List.of()));
+        var base = config("https://hooks.example.com/in");
+        assertThat(rules.check(WebhookConfig.newBuilder(base).setSecretHeader(header.replace("\\r\\n", "\r\n")).build())
+                .errors()).as(header).singleElement().asString().contains(reason).doesNotContain("\r");
+    }
+
+    @ParameterizedTest(name = "secret header {0} is accepted")
+    @CsvSource({"X-Api-Key", "Authorization", "x_token", "X.Webhook.Secret", "Api-Key!", "X-Hook~Secret"})
+    void secretHeadersMayBeAnyOtherRfc9110TokenName(String header) {
+        var rules = new WebhookConfigRules(policy(false, List.of()));
+        var base = config("https://hooks.example.com/in");
+        assertThat(rules.check(WebhookConfig.newBuilder(base).setSecretHeader(header).build()).errors()).isEmpty();
+    }
+
     @Test
     void deprecatedTypesWarnAndDuplicatesFail() {
         var rules = new WebhookConfigRules(policy(false, List.of()));

@@ -51,7 +51,7 @@ public final class Dispatcher implements AutoCloseable {
         this.configs = new ConfigTable(config.kafkaProperties(), config.registry(), config.topics().tenantConfig().name());
         this.progress = new DeliveryProgressStore(config.kafkaProperties(), config.registry(),
                 config.topics().deliveryState().name());
-        this.sender = new WebhookSender(config.endpointPolicy(), config.batchTimeout(), config.singleTimeout(),
+        this.sender = new WebhookSender(config.endpointPolicy(), config.egress(), config.batchTimeout(), config.singleTimeout(),
                 config.successAny2xx(), config.maxInFlight(), config.clock());
         this.requests = new VirtualThreadRequests(sender, config.clock());
         this.deadLetters = new KafkaDeadLetterWriter(config.kafkaProperties(), config.topics().deadLetter().name());

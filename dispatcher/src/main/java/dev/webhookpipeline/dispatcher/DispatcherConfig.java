@@ -1,6 +1,7 @@
 package dev.webhookpipeline.dispatcher;
 
 import dev.webhookpipeline.dispatcher.delivery.RetrySchedule;
+import dev.webhookpipeline.dispatcher.egress.Egress;
 import dev.webhookpipeline.registry.SchemaRegistryClient;
 import dev.webhookpipeline.tenant.EndpointPolicy;
 import dev.webhookpipeline.topics.PipelineTopics;
@@ -19,6 +20,7 @@ public record DispatcherConfig(
         PipelineTopics topics,
         String groupId,
         EndpointPolicy endpointPolicy,
+        Egress egress,
         Duration batchWindow,
         Duration batchTimeout,
         Duration singleTimeout,
@@ -54,6 +56,7 @@ public record DispatcherConfig(
         Objects.requireNonNull(kafkaProperties, "kafkaProperties");
         Objects.requireNonNull(registry, "registry");
         Objects.requireNonNull(topics, "topics");
+        Objects.requireNonNull(egress, "egress");
         if (batchWindow.isNegative() || batchWindow.compareTo(MAX_BATCH_WINDOW) > 0) {
             throw new IllegalArgumentException("batch window must be between 0 and 10 s, got " + batchWindow);
         }
@@ -85,6 +88,7 @@ public record DispatcherConfig(
         private final PipelineTopics topics;
         private String groupId;
         private EndpointPolicy endpointPolicy = EndpointPolicy.strict();
+        private Egress egress = Egress.direct();
         private Duration batchWindow = Duration.ofSeconds(1);
         private Duration batchTimeout = Duration.ofSeconds(5);
         private Duration singleTimeout = Duration.ofSeconds(10);
@@ -109,6 +113,7 @@ public record DispatcherConfig(
 
         public Builder groupId(String v) { this.groupId = v; return this; }
         public Builder endpointPolicy(EndpointPolicy v) { this.endpointPolicy = v; return this; }
+        public Builder egress(Egress v) { this.egress = v; return this; }
         public Builder batchWindow(Duration v) { this.batchWindow = v; return this; }
         public Builder batchTimeout(Duration v) { this.batchTimeout = v; return this; }
         public Builder singleTimeout(Duration v) { this.singleTimeout = v; return this; }
@@ -126,7 +131,7 @@ public record DispatcherConfig(
 
         public DispatcherConfig build() {
             return new DispatcherConfig(kafkaProperties, registry, topics,
-                    groupId != null ? groupId : topics.prefix() + "dispatcher", endpointPolicy, batchWindow,
+                    groupId != null ? groupId : topics.prefix() + "dispatcher", endpointPolicy, egress, batchWindow,
                     batchTimeout, singleTimeout, successAny2xx, maxInFlight, tenantCapacity, partitionBufferBytes,
                     retrySchedule, commitInterval, progressInterval, unbatchedRun, clock, meterRegistry, maxTenantSeries);
         }

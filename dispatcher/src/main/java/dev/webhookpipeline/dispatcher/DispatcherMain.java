@@ -1,5 +1,6 @@
 package dev.webhookpipeline.dispatcher;
 
+import dev.webhookpipeline.dispatcher.egress.Egress;
 import dev.webhookpipeline.schema.SchemaClasses;
 import dev.webhookpipeline.settings.ConnectionOptions;
 import dev.webhookpipeline.settings.Connectivity;
@@ -33,7 +34,8 @@ import picocli.CommandLine.Option;
                 + " the --config file. Dispatcher settings: pipeline.dispatcher.group-id, .batch-window (0-10s),"
                 + " .batch-timeout (5s), .single-timeout (10s), .max-in-flight (256), .success-any-2xx (false), .progress-interval (1s), .unbatched-run (8),"
                 + " .tenant-capacity (1000), .partition-buffer-bytes (8388608); endpoints: pipeline.endpoints.allow-http,"
-                + " pipeline.endpoints.allow-cidrs; admin API: pipeline.admin.port (off unless set), pipeline.admin.host"
+                + " pipeline.endpoints.allow-cidrs; egress: pipeline.egress.proxy (host:port of an HTTP CONNECT proxy),"
+                + " pipeline.egress.local-address (an IP of this machine); admin API: pipeline.admin.port (off unless set), pipeline.admin.host"
                 + " (127.0.0.1), pipeline.admin.token (required with the port; env PIPELINE_ADMIN_TOKEN);"
                 + " pipeline.metrics.max-tenant-series (200)."})
 public final class DispatcherMain implements Callable<Integer> {
@@ -64,6 +66,7 @@ public final class DispatcherMain implements Callable<Integer> {
         var metrics = DispatcherService.metricsRegistry();
         DispatcherConfig config = config(settings, metrics);
         log.info("starting with settings {}", settings.describe());
+        log.info("webhooks leave {}", config.egress());
         Connectivity.requireKafka(settings.kafkaProperties(), Duration.ofSeconds(15));
         Connectivity.requireRegistry(settings.registryClient());
         PipelineTopics topics = settings.topics();
@@ -131,6 +134,7 @@ public final class DispatcherMain implements Callable<Integer> {
                 .meterRegistry(metrics)
                 .maxTenantSeries(settings.integer("pipeline.metrics.max-tenant-series", 200))
                 .endpointPolicy(EndpointPolicy.from(settings))
+                .egress(Egress.from(settings))
                 .batchWindow(settings.duration(PREFIX + "batch-window", Duration.ofSeconds(1)))
                 .batchTimeout(settings.duration(PREFIX + "batch-timeout", Duration.ofSeconds(5)))
                 .singleTimeout(settings.duration(PREFIX + "single-timeout", Duration.ofSeconds(10)))

@@ -54,8 +54,9 @@ public final class RecordingReceiver implements AutoCloseable {
         }
     }
 
-    /** One request as received. */
-    public record Received(String path, Map<String, List<String>> headers, String body, long receivedAtNanos) {
+    /** One request as received, and the address it came from. */
+    public record Received(String path, Map<String, List<String>> headers, String body, long receivedAtNanos,
+                           InetAddress from) {
         public String header(String name) {
             for (var entry : headers.entrySet()) {
                 if (entry.getKey().equalsIgnoreCase(name)) {
@@ -154,7 +155,7 @@ public final class RecordingReceiver implements AutoCloseable {
         Map<String, List<String>> headers = new java.util.HashMap<>(exchange.getRequestHeaders());
         headers.put("X-Test-Answered", List.of(reply.dropConnection() ? "dropped" : Integer.toString(reply.status())));
         synchronized (received) {
-            received.add(new Received(path, Map.copyOf(headers), body, at));
+            received.add(new Received(path, Map.copyOf(headers), body, at, exchange.getRemoteAddress().getAddress()));
         }
         try {
             if (!reply.delay().isZero()) {

@@ -1,11 +1,15 @@
 package dev.webhookpipeline.dispatcher.http;
 
 import dev.webhookpipeline.dispatcher.delivery.Attempt;
+import dev.webhookpipeline.dispatcher.egress.Egress;
+import dev.webhookpipeline.dispatcher.egress.EndpointRefusedException;
+import dev.webhookpipeline.dispatcher.egress.JudgedRoutePlanner;
+import dev.webhookpipeline.dispatcher.egress.ProxyOnlyDnsResolver;
 import dev.webhookpipeline.tenant.EndpointPolicy;
+import dev.webhookpipeline.tenant.SecretHeaderName;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketTimeoutException;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -63,6 +67,12 @@ public final class WebhookSender implements AutoCloseable {
 
     public WebhookSender(EndpointPolicy policy, Duration batchTimeout, Duration singleTimeout, boolean any2xx,
                          int maxConnections, Clock clock) {
+        this(policy, Egress.direct(), batchTimeout, singleTimeout, any2xx, maxConnections, clock);
+    }
+
+    /** With {@code egress}: through an egress proxy and/or from a bound local address. */
+    public WebhookSender(EndpointPolicy policy, Egress egress, Duration batchTimeout, Duration singleTimeout,
+                         boolean any2xx, int maxConnections, Clock clock) {
         this.policy = policy;
         this.batchTimeout = batchTimeout;
         this.singleTimeout = singleTimeout;
@@ -70,7 +80,7 @@ public final class WebhookSender implements AutoCloseable {
         this.clock = clock;
         Timeout longest = Timeout.of(batchTimeout.compareTo(singleTimeout) > 0 ? batchTimeout : singleTimeout);
         this.connections = PoolingHttpClientConnectionManagerBuilder.create()
-                .setDnsResolver(new PolicyDnsResolver(policy))
+                .setDnsResolver(new ProxyOnlyDnsResolver(egress))
                 .setMaxConnTotal(maxConnections)
                 .setMaxConnPerRoute(maxConnections)
                 .setDefaultSocketConfig(SocketConfig.custom().setSoTimeout(longest).build())
@@ -82,6 +92,7 @@ public final class WebhookSender implements AutoCloseable {
                 .build();
         this.client = HttpClients.custom()
                 .setConnectionManager(connections)
+                .setRoutePlanner(new JudgedRoutePlanner(policy, egress))
                 .disableRedirectHandling()
                 .disableAutomaticRetries()
                 .disableCookieManagement()
@@ -110,6 +121,11 @@ public final class WebhookSender implements AutoCloseable {
         Optional<String> refused = policy.checkForm(request.endpoint());
         if (refused.isPresent()) {
             return Attempt.failed(-1, "endpoint refused: " + refused.get(), start, 0);
+        }
+        // The config topic can be written around webhookctl: the header rule holds here too.
+        Optional<String> badHeader = Optional.ofNullable(request.secretHeader()).flatMap(SecretHeaderName::problem);
+        if (badHeader.isPresent()) {
+            return Attempt.failed(-1, badHeader.get(), start, 0);
         }
         Duration timeout = timeout(request.batch());
         HttpPost post = new HttpPost(request.endpoint());
@@ -205,8 +221,8 @@ public final class WebhookSender implements AutoCloseable {
         if (cancelled || e instanceof SocketTimeoutException) {
             return "timeout: no complete answer within " + timeout.toSeconds() + " s";
         }
-        if (e instanceof UnknownHostException) {
-            return "endpoint refused: " + e.getMessage(); // DNS failure or the policy's refusal
+        if (e.getCause() instanceof EndpointRefusedException refused) {
+            return "endpoint refused: " + refused.getMessage(); // DNS failure or the policy's refusal
         }
         if (e instanceof java.net.ConnectException) {
             return "connection refused";

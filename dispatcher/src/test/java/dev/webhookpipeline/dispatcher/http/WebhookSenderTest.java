@@ -9,7 +9,10 @@ import dev.webhookpipeline.tenant.EndpointPolicy;
 import dev.webhookpipeline.testsupport.Await;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -47,6 +50,8 @@ class WebhookSenderTest {
     /** Endpoints whose handler has returned. */
     final ConcurrentHashMap<String, Boolean> finished = new ConcurrentHashMap<>();
     final List<Integer> clientPorts = new CopyOnWriteArrayList<>();
+    /** The Host header of each request, by endpoint. */
+    final ConcurrentHashMap<String, String> hostHeaders = new ConcurrentHashMap<>();
 
     interface Body {
         void write(OutputStream out, AtomicLong written) throws IOException, InterruptedException;
@@ -58,6 +63,7 @@ class WebhookSenderTest {
             try (exchange) {
                 exchange.getRequestBody().readAllBytes();
                 clientPorts.add(exchange.getRemoteAddress().getPort());
+                hostHeaders.put(path, exchange.getRequestHeaders().getFirst("Host"));
                 exchange.sendResponseHeaders(status, contentLength); // 0: chunked, length unknown
                 OutputStream out = exchange.getResponseBody();
                 body.write(out, count);
@@ -125,8 +131,26 @@ class WebhookSenderTest {
     }
 
     Attempt send(String path) {
-        String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/" + path;
-        return sender.send(new WebhookRequest("acme", url, SECRET, null, false, 1, 1, "{\"webhook_id\":1}"));
+        return send(sender, "127.0.0.1", path, null);
+    }
+
+    Attempt send(WebhookSender through, String host, String path, String secretHeader) {
+        String url = "http://" + host + ":" + server.getAddress().getPort() + "/" + path;
+        return through.send(new WebhookRequest("acme", url, SECRET, secretHeader, false, 1, 1, "{\"webhook_id\":1}"));
+    }
+
+    /** A sender whose policy resolves names with {@code dns} and allows only {@code allowed}. */
+    static WebhookSender senderWith(List<String> allowed, EndpointPolicy.HostResolver dns) {
+        return new WebhookSender(new EndpointPolicy(true, allowed, dns), TIMEOUT, TIMEOUT, false, 4, Clock.systemUTC());
+    }
+
+    /** {@code ::ffff:<ipv4>} as a DNS server can answer it: an IPv6 address, which Java does not turn into IPv4. */
+    static InetAddress mapped(String ipv4) throws UnknownHostException {
+        byte[] bytes = new byte[16];
+        bytes[10] = (byte) 0xff;
+        bytes[11] = (byte) 0xff;
+        System.arraycopy(InetAddress.getByName(ipv4).getAddress(), 0, bytes, 12, 4);
+        return Inet6Address.getByAddress(null, bytes, -1);
     }
 
     record Timed(Attempt attempt, Duration took) {}
@@ -200,5 +224,43 @@ class WebhookSenderTest {
         assertThat(send("ok").delivered()).isTrue();
         assertThat(clientPorts).hasSize(2);
         assertThat(clientPorts.get(1)).as("a fresh connection after one left mid-body").isNotEqualTo(clientPorts.get(0));
+    }
+
+    @Test
+    void aHostileDnsAnswerAtConnectTimeIsRefusedAndNothingIsConnected() throws Exception {
+        InetAddress[] answer = {mapped("127.0.0.1")}; // connects to IPv4 loopback
+        try (WebhookSender strict = senderWith(List.of(), host -> host.equals("hooks.example.com") ? answer : null)) {
+            Attempt attempt = send(strict, "hooks.example.com", "ok", null);
+            assertThat(attempt.delivered()).isFalse();
+            assertThat(attempt.error()).startsWith("endpoint refused: endpoint host hooks.example.com resolves to a loopback"
+                    + " address 127.0.0.1 (inside the IPv4-mapped address");
+            assertThat(clientPorts).as("connections that reached the endpoint").isEmpty();
+        }
+    }
+
+    @Test
+    void aNameIsConnectedAtTheAddressJudgedAndARebindingIsRefusedAtTheNextRequest() throws Exception {
+        AtomicLong lookups = new AtomicLong();
+        InetAddress[] first = {InetAddress.getByName("127.0.0.1")};
+        InetAddress[] later = {mapped("169.254.169.254")};
+        try (WebhookSender judged = senderWith(List.of("127.0.0.1/32"),
+                host -> lookups.incrementAndGet() == 1 ? first : later)) {
+            assertThat(send(judged, "receiver.example", "ok", null).delivered()).isTrue();
+            assertThat(hostHeaders.get("ok")).as("the Host header keeps the name")
+                    .isEqualTo("receiver.example:" + server.getAddress().getPort());
+            Attempt rebound = send(judged, "receiver.example", "ok", null);
+            assertThat(rebound.delivered()).isFalse();
+            assertThat(rebound.error()).contains("link-local (cloud metadata) address 169.254.169.254");
+            assertThat(clientPorts).as("only the first request reached the endpoint").hasSize(1);
+        }
+    }
+
+    @Test
+    void aReservedSecretHeaderFromATopicWrittenAroundTheRulesIsNeverSent() {
+        Attempt attempt = send(sender, "127.0.0.1", "ok", "Host");
+        assertThat(attempt.delivered()).isFalse();
+        assertThat(attempt.error()).contains("secret header 'Host' is reserved").doesNotContain(SECRET);
+        assertThat(clientPorts).isEmpty();
+        assertThat(send(sender, "127.0.0.1", "ok", "X-Webhook-Secret").delivered()).isTrue();
     }
 }
