@@ -74,7 +74,7 @@ final class Memory {
     }
 
     /** Live heap after a full GC, and the highest resident set size seen over the run. */
-    record Measured(long liveBytes, long peakResidentMiB) {
+    record Measured(long liveBytes, long peakResidentMiB, double readySeconds) {
         long liveMiB() {
             return liveBytes >> 20;
         }
@@ -84,7 +84,8 @@ final class Memory {
         }
 
         String describe() {
-            return String.format(Locale.ROOT, "%.1f MiB live (peak RSS %,d MiB)", liveBytes / 1048576.0, peakResidentMiB);
+            return String.format(Locale.ROOT, "%.1f MiB live (peak RSS %,d MiB; ready %.1f s after start)",
+                    liveBytes / 1048576.0, peakResidentMiB, readySeconds);
         }
     }
 
@@ -95,8 +96,10 @@ final class Memory {
     private static Measured measure(Bench bench, Duration watch, PipelineTopics topics, String name, String what,
                                     BooleanSupplier reached, Duration timeout) throws IOException, InterruptedException {
         BenchmarkMain.progress(name + ": dispatcher process, " + what);
+        long started = System.nanoTime();
         try (JavaProcess dispatcher = bench.dispatcherProcess(topics, name, HEAP)) {
             long peak = 0;
+            long readyAt = 0;
             long deadline = System.nanoTime() + timeout.toNanos();
             long watchUntil = Long.MAX_VALUE;
             while (System.nanoTime() < watchUntil) {
@@ -105,7 +108,10 @@ final class Memory {
                 }
                 peak = Math.max(peak, Bench.residentMiB(dispatcher.pid()));
                 // Ready means every config was read (the dispatcher waits for its config table before it starts).
-                boolean ready = dispatcher.output().contains("dispatcher ready");
+                if (readyAt == 0 && dispatcher.output().contains("dispatcher ready")) {
+                    readyAt = System.nanoTime();
+                }
+                boolean ready = readyAt != 0;
                 if (watchUntil == Long.MAX_VALUE && ready && reached.getAsBoolean()) {
                     watchUntil = System.nanoTime() + watch.toNanos();
                 } else if (watchUntil == Long.MAX_VALUE && System.nanoTime() > deadline) {
@@ -116,7 +122,7 @@ final class Memory {
             }
             long live = liveHeapBytes(dispatcher.pid(), bench.workDir.resolve(name + ".histogram"));
             BenchmarkMain.progress(String.format(Locale.ROOT, "%s: %.1f MiB live after a full GC", name, live / 1048576.0));
-            return new Measured(live, peak);
+            return new Measured(live, peak, (readyAt - started) / 1e9);
         }
     }
 

@@ -31,6 +31,12 @@ class RouterSettingsTest {
     }
 
     @Test
+    void commitsEvery25MillisecondsUnlessToldOtherwise() {
+        assertThat(of(Map.of("bootstrap.servers", "b:9092")).streamsProperties())
+                .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, RouterSettings.DEFAULT_COMMIT_INTERVAL_MS);
+    }
+
+    @Test
     void refusesAWeakerProcessingGuarantee() {
         assertThatThrownBy(() -> of(Map.of("bootstrap.servers", "b:9092", "processing.guarantee", "at_least_once")))
                 .isInstanceOf(SettingsException.class).hasMessageContaining("exactly_once_v2");

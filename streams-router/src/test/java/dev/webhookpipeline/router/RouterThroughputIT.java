@@ -52,7 +52,7 @@ class RouterThroughputIT {
 
             Properties props = new Properties();
             pipeline.routerSettings().forEach(props::setProperty);
-            props.remove("commit.interval.ms"); // the production default (100 ms under exactly-once)
+            props.remove("commit.interval.ms"); // the production default (RouterSettings.DEFAULT_COMMIT_INTERVAL_MS)
             Path config = dir.resolve("router.properties");
             try (var out = Files.newBufferedWriter(config)) {
                 props.store(out, null);
