@@ -2,6 +2,7 @@ package dev.webhookpipeline.dispatcher.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -34,5 +35,12 @@ class SignatureTest {
         String previous = Signature.sign("legacy-secret-0123456789", SPEC_ID, SPEC_TIMESTAMP, SPEC_BODY);
         assertThat(Signature.sign(List.of(SPEC_SECRET, "legacy-secret-0123456789"), SPEC_ID, SPEC_TIMESTAMP, SPEC_BODY))
                 .isEqualTo(current + " " + previous);
+    }
+
+    @Test
+    void anEchoOfEitherSigningSecretIsMaskedInTheResponseExcerpt() {
+        byte[] echo = "expected whsec_new-secret-000 or legacy-secret-0123456789".getBytes(StandardCharsets.UTF_8);
+        assertThat(WebhookSender.excerpt(echo, echo.length, "whsec_new-secret-000", "legacy-secret-0123456789"))
+                .isEqualTo("expected **** or ****");
     }
 }
