@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -29,6 +30,11 @@ class StandardWebhooksIT {
     /** The official libraries' tolerance for the webhook-timestamp: 5 minutes either way. */
     static final long TOLERANCE_SECONDS = 5 * 60;
     static final Duration WAIT = Duration.ofSeconds(30);
+
+    @BeforeAll
+    static void libraryInstalled() {
+        StandardWebhooksVerifier.requireInstalled(); // before any pipeline is started for nothing
+    }
 
     static WebhookConfig config(DispatcherTestHelper t, String tenant, String secret) {
         return WebhookConfig.newBuilder(SampleRecords.config(tenant, t.receiver.url(tenant), List.of(EventType.values())))

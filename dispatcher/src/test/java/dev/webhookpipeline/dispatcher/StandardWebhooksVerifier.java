@@ -29,10 +29,7 @@ final class StandardWebhooksVerifier {
 
     /** As a receiver with {@code secret} would check {@code request}, {@code receivedAfterSeconds} after it was sent. */
     static Verdict verify(String secret, Received request, String body, long receivedAfterSeconds) {
-        if (!Files.isDirectory(SCRIPT_DIR.resolve("node_modules").resolve("standardwebhooks"))) {
-            throw new AssertionError("the official Standard Webhooks library is not installed in "
-                    + SCRIPT_DIR.toAbsolutePath() + ": run `" + INSTALL + "` from the repository root (.ci/run does)");
-        }
+        requireInstalled();
         ObjectNode input = JSON.createObjectNode();
         input.put("secret", secret);
         input.put("raw", !secret.startsWith("whsec_")); // a legacy secret is a raw key
@@ -62,6 +59,14 @@ final class StandardWebhooksVerifier {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
+        }
+    }
+
+    /** Fails, saying what to run, when the library is not installed: a check that cannot run must not pass. */
+    static void requireInstalled() {
+        if (!Files.isDirectory(SCRIPT_DIR.resolve("node_modules").resolve("standardwebhooks"))) {
+            throw new AssertionError("the official Standard Webhooks library is not installed in "
+                    + SCRIPT_DIR.toAbsolutePath() + ": run `" + INSTALL + "` from the repository root (.ci/run does)");
         }
     }
 
