@@ -3,9 +3,11 @@ package dev.webhookpipeline.tenant;
 import dev.webhookpipeline.schema.EventType;
 import dev.webhookpipeline.schema.EventTypes;
 import dev.webhookpipeline.schema.WebhookConfig;
+import dev.webhookpipeline.signing.SigningSecret;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What a tenant's webhook config must satisfy before it is saved. Errors refuse the config;
@@ -38,13 +40,10 @@ public final class WebhookConfigRules {
         String secret = config.getSecret();
         if (secret == null || secret.isBlank()) {
             errors.add("secret is missing: give a shared secret of at least " + MIN_SECRET_LENGTH + " characters");
-        } else if (secret.length() < MIN_SECRET_LENGTH) {
-            errors.add("secret is too short (" + secret.length() + " characters): use at least " + MIN_SECRET_LENGTH);
-        } else if (secret.length() > MAX_SECRET_LENGTH) {
-            errors.add("secret is too long: at most " + MAX_SECRET_LENGTH + " characters");
-        } else if (!secret.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-            errors.add("secret must be printable ASCII without spaces (it is sent in an HTTP header)");
+        } else {
+            secretProblem("secret", secret).ifPresent(errors::add);
         }
+        rotationProblem(config).ifPresent(errors::add);
         String header = config.getSecretHeader();
         if (header != null) {
             SecretHeaderName.problem(header).ifPresent(errors::add);
@@ -66,6 +65,36 @@ public final class WebhookConfigRules {
             errors.add("updated_at is before created_at");
         }
         return new Verdict(errors, warnings);
+    }
+
+    /** The rules every secret follows, current or previous; never quotes the secret. */
+    private static Optional<String> secretProblem(String which, String secret) {
+        if (secret.length() < MIN_SECRET_LENGTH) {
+            return Optional.of(which + " is too short (" + secret.length() + " characters): use at least " + MIN_SECRET_LENGTH);
+        }
+        if (secret.length() > MAX_SECRET_LENGTH) {
+            return Optional.of(which + " is too long: at most " + MAX_SECRET_LENGTH + " characters");
+        }
+        if (!secret.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            return Optional.of(which + " must be printable ASCII without spaces (it is sent in an HTTP header)");
+        }
+        return SigningSecret.problem(secret).map(problem -> which + ": " + problem);
+    }
+
+    /** A previous secret (still signing during a rotation's overlap) comes with the overlap's end. */
+    private static Optional<String> rotationProblem(WebhookConfig config) {
+        String previous = config.getPreviousSecret();
+        if (previous == null) {
+            return config.getRotationEndsAt() == null ? Optional.empty()
+                    : Optional.of("rotation_ends_at without a previous secret");
+        }
+        if (config.getRotationEndsAt() == null) {
+            return Optional.of("a previous secret without rotation_ends_at would sign forever");
+        }
+        if (previous.equals(config.getSecret())) {
+            return Optional.of("the previous secret is the current one: a rotation needs a new secret");
+        }
+        return secretProblem("previous secret", previous);
     }
 
     /** Tenant ids are Kafka keys and appear in URLs and metrics: keep them short and plain. */

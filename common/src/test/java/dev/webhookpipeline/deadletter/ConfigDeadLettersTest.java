@@ -14,6 +14,7 @@ import dev.webhookpipeline.serde.AvroSerializer;
 import dev.webhookpipeline.testing.FakeSchemaRegistry;
 import dev.webhookpipeline.testsupport.SampleRecords;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.avro.Schema;
@@ -63,6 +64,25 @@ class ConfigDeadLettersTest {
         WebhookConfig expected = new AvroDeserializer<>(WebhookConfig.class, registry).deserialize("tenant-config", original);
         expected.put("secret", ConfigDeadLetters.MASK);
         assertThat(read).isEqualTo(expected);
+    }
+
+    @Test
+    void aConfigInRotationLosesBothSecretsAndKeepsTheOverlapEnd() {
+        String previous = "old-secret-for-acme-0123456789";
+        WebhookConfig rotating = WebhookConfig.newBuilder(SampleRecords.config("acme", "https://example.com/h",
+                List.of(EventType.TASK_CREATED))).setPreviousSecret(previous)
+                .setRotationEndsAt(Instant.parse("2030-01-01T00:00:00Z")).build();
+        byte[] original = new AvroSerializer<WebhookConfig>(registry, true).serialize("tenant-config", rotating);
+
+        ConfigDeadLetters.Redacted redacted = ConfigDeadLetters.redact(original, registry);
+
+        assertThat(redacted.note()).isEqualTo(ConfigDeadLetters.SECRET_MASKED);
+        assertThat(holds(redacted.value(), SECRET)).isFalse();
+        assertThat(holds(redacted.value(), previous)).isFalse();
+        WebhookConfig read = new AvroDeserializer<>(WebhookConfig.class, registry).deserialize("tenant-config",
+                redacted.value());
+        assertThat(read.getPreviousSecret()).isEqualTo(ConfigDeadLetters.MASK);
+        assertThat(read.getRotationEndsAt()).isEqualTo(rotating.getRotationEndsAt());
     }
 
     @Test

@@ -6,6 +6,8 @@ import dev.webhookpipeline.schema.EventType;
 import dev.webhookpipeline.schema.WebhookConfig;
 import dev.webhookpipeline.testsupport.SampleRecords;
 import java.net.InetAddress;
+import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -121,6 +123,37 @@ class WebhookConfigRulesTest {
         var rules = new WebhookConfigRules(policy(false, List.of()));
         var base = config("https://hooks.example.com/in");
         assertThat(rules.check(WebhookConfig.newBuilder(base).setSecretHeader(header).build()).errors()).isEmpty();
+    }
+
+    @Test
+    void whsecSecretsMustBeStandardWebhooksKeys() {
+        var rules = new WebhookConfigRules(policy(false, List.of()));
+        var base = config("https://hooks.example.com/in");
+        String good = "whsec_" + Base64.getEncoder().encodeToString(new byte[24]);
+        String tooShort = "whsec_" + Base64.getEncoder().encodeToString(new byte[16]);
+        assertThat(rules.check(WebhookConfig.newBuilder(base).setSecret(good).build()).errors()).isEmpty();
+        assertThat(rules.check(WebhookConfig.newBuilder(base).setSecret(tooShort).build()).errors())
+                .singleElement().asString().contains("24 to 64 bytes").doesNotContain(tooShort);
+        assertThat(rules.check(WebhookConfig.newBuilder(base).setSecret("whsec_%%not-base64%%0123").build()).errors())
+                .singleElement().asString().contains("base64");
+    }
+
+    @Test
+    void aPreviousSecretNeedsAnEndFollowsTheSecretRulesAndDiffersFromTheSecret() {
+        var rules = new WebhookConfigRules(policy(false, List.of()));
+        var base = config("https://hooks.example.com/in");
+        Instant end = base.getUpdatedAt().plusSeconds(3600);
+        String previous = "old-secret-0123456789";
+        assertThat(rules.check(WebhookConfig.newBuilder(base).setPreviousSecret(previous).setRotationEndsAt(end).build())
+                .errors()).isEmpty();
+        assertThat(rules.check(WebhookConfig.newBuilder(base).setPreviousSecret(previous).build()).errors())
+                .singleElement().asString().contains("a previous secret without rotation_ends_at");
+        assertThat(rules.check(WebhookConfig.newBuilder(base).setRotationEndsAt(end).build()).errors())
+                .singleElement().asString().contains("rotation_ends_at without a previous secret");
+        assertThat(rules.check(WebhookConfig.newBuilder(base).setPreviousSecret("short").setRotationEndsAt(end).build())
+                .errors()).singleElement().asString().contains("previous secret is too short");
+        assertThat(rules.check(WebhookConfig.newBuilder(base).setPreviousSecret(base.getSecret()).setRotationEndsAt(end)
+                .build()).errors()).singleElement().asString().contains("the previous secret is the current one");
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.webhookpipeline.schema.SchemaClasses;
 import dev.webhookpipeline.settings.Connectivity;
 import dev.webhookpipeline.settings.PipelineSettings;
 import dev.webhookpipeline.settings.SettingsException;
+import dev.webhookpipeline.signing.SigningSecret;
 import dev.webhookpipeline.testsupport.ApicurioRegistry;
 import dev.webhookpipeline.testsupport.JavaProcess;
 import dev.webhookpipeline.topics.PipelineTopics;
@@ -202,7 +203,7 @@ public final class LocalPipeline implements Callable<Integer> {
             progress.printf("router and dispatcher ready in %.1f s%n", seconds(t));
 
             if (mode != null) {
-                String secret = randomSecret();
+                String secret = SigningSecret.generate(); // a Standard Webhooks secret, as webhookctl would make
                 receiver[0] = DemoReceiver.start(receiverPort, secret, out);
                 demo[0] = DemoTraffic.start(settings, receiver[0].url(), secret, every, progress);
             }

@@ -5,7 +5,9 @@ import dev.webhookpipeline.dispatcher.delivery.QueuedWebhook;
 import dev.webhookpipeline.dispatcher.engine.RequestRunner;
 import dev.webhookpipeline.payload.WebhookPayload;
 import dev.webhookpipeline.schema.WebhookConfig;
+import dev.webhookpipeline.signing.SecretRotation;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -40,14 +42,14 @@ public final class VirtualThreadRequests implements RequestRunner, AutoCloseable
             Attempt attempt = null;
             try {
                 if (batching) {
-                    attempt = sender.send(request(config, true, webhooks));
+                    attempt = sender.send(request(config, true, webhooks, clock.instant()));
                     delivered = attempt.delivered() ? webhooks.size() : 0;
                 } else {
                     for (QueuedWebhook webhook : webhooks) {
                         if (delivered > 0 && !goOn.getAsBoolean()) {
                             break; // the config changed: the rest go with the new one, decided by the loop
                         }
-                        attempt = sender.send(request(config, false, List.of(webhook)));
+                        attempt = sender.send(request(config, false, List.of(webhook), clock.instant()));
                         if (!attempt.delivered()) {
                             break;
                         }
@@ -63,7 +65,7 @@ public final class VirtualThreadRequests implements RequestRunner, AutoCloseable
         });
     }
 
-    static WebhookRequest request(WebhookConfig tenant, boolean batching, List<QueuedWebhook> webhooks) {
+    static WebhookRequest request(WebhookConfig tenant, boolean batching, List<QueuedWebhook> webhooks, Instant now) {
         String secret = tenant.getSecret();
         String body;
         if (batching) {
@@ -77,7 +79,8 @@ public final class VirtualThreadRequests implements RequestRunner, AutoCloseable
             body = WebhookPayload.withSecret(webhooks.get(0).body(), secret);
         }
         return new WebhookRequest(tenant.getTenantId(), tenant.getEndpoint(), secret, tenant.getSecretHeader(), batching,
-                webhooks.get(0).webhookId(), webhooks.get(webhooks.size() - 1).webhookId(), body);
+                webhooks.get(0).webhookId(), webhooks.get(webhooks.size() - 1).webhookId(), body,
+                SecretRotation.signingSecrets(tenant, now));
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.webhookpipeline.dispatcher.http;
 
+import java.util.List;
+
 /**
  * One HTTP request to a tenant: the body already holds the secret. {@link #toString()} leaves the
  * secret and body out, so a request can be logged.
@@ -7,9 +9,16 @@ package dev.webhookpipeline.dispatcher.http;
  * @param secretHeader header carrying the secret instead of {@code Authorization: Bearer}; null = bearer
  * @param firstId      first webhook id in the body
  * @param lastId       last webhook id in the body (= firstId for a single webhook)
+ * @param signingSecrets the secrets that sign it, {@code secret} first (two during a rotation's overlap)
  */
 public record WebhookRequest(String tenantId, String endpoint, String secret, String secretHeader, boolean batch,
-                             long firstId, long lastId, String body) {
+                             long firstId, long lastId, String body, List<String> signingSecrets) {
+
+    /** A request signed with its one secret. */
+    public WebhookRequest(String tenantId, String endpoint, String secret, String secretHeader, boolean batch,
+                          long firstId, long lastId, String body) {
+        this(tenantId, endpoint, secret, secretHeader, batch, firstId, lastId, body, List.of(secret));
+    }
 
     @Override
     public String toString() {

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -142,7 +143,7 @@ public final class WebhookSender implements AutoCloseable {
         long timestamp = start.getEpochSecond();
         post.setHeader("webhook-id", messageId);
         post.setHeader("webhook-timestamp", Long.toString(timestamp));
-        post.setHeader("webhook-signature", Signature.sign(request.secret(), messageId, timestamp, request.body()));
+        post.setHeader("webhook-signature", Signature.sign(request.signingSecrets(), messageId, timestamp, request.body()));
         ScheduledFuture<?> deadline = deadlines.schedule(post::cancel, timeout.toMillis(), TimeUnit.MILLISECONDS);
         CloseableHttpResponse response;
         try {
@@ -160,7 +161,7 @@ public final class WebhookSender implements AutoCloseable {
             long left = timeout.toNanos() - (System.nanoTime() - started);
             deadline.cancel(false);
             deadline = deadlines.schedule(post::cancel, Math.max(0, Math.min(left, BODY_GRACE.toNanos())), TimeUnit.NANOSECONDS);
-            excerpt = excerptAndRelease(response, post, request.secret());
+            excerpt = excerptAndRelease(response, post, request.signingSecrets());
         } finally {
             deadline.cancel(false);
         }
@@ -178,7 +179,7 @@ public final class WebhookSender implements AutoCloseable {
      * off by the grace period or broken) is not drained: its connection is closed and discarded
      * ({@code close(IMMEDIATE)} skips the draining that a graceful close does). Never throws.
      */
-    private static String excerptAndRelease(CloseableHttpResponse response, HttpPost post, String secret) {
+    private static String excerptAndRelease(CloseableHttpResponse response, HttpPost post, List<String> secrets) {
         HttpEntity entity = response.getEntity();
         byte[] bytes = new byte[BODY_EXCERPT_BYTES + 1]; // one more: did the body end within the excerpt?
         int read = 0;
@@ -205,14 +206,16 @@ public final class WebhookSender implements AutoCloseable {
         } else {
             response.close(CloseMode.IMMEDIATE); // closes and discards the connection; nothing drained
         }
-        return excerpt(bytes, Math.min(read, BODY_EXCERPT_BYTES), secret);
+        return excerpt(bytes, Math.min(read, BODY_EXCERPT_BYTES), secrets.toArray(String[]::new));
     }
 
-    /** The start of the response body, as one line of printable text, with any echo of the secret masked. */
-    static String excerpt(byte[] bytes, int length, String secret) {
+    /** The start of the response body, as one line of printable text, with any echo of a secret (current or previous) masked. */
+    static String excerpt(byte[] bytes, int length, String... secrets) {
         String text = new String(bytes, 0, length, StandardCharsets.UTF_8).replaceAll("[\\p{Cntrl}\\p{Zl}\\p{Zp}]+", " ").strip();
-        if (secret != null && !secret.isEmpty()) {
-            text = text.replace(secret, "****");
+        for (String secret : secrets) {
+            if (secret != null && !secret.isEmpty()) {
+                text = text.replace(secret, "****");
+            }
         }
         return text.length() > 200 ? text.substring(0, 200) + "…" : text;
     }

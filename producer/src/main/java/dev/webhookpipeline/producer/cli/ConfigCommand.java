@@ -8,31 +8,30 @@ import dev.webhookpipeline.schema.EventType;
 import dev.webhookpipeline.schema.WebhookConfig;
 import dev.webhookpipeline.settings.Connectivity;
 import dev.webhookpipeline.settings.PipelineSettings;
+import dev.webhookpipeline.signing.SecretRotation;
 import dev.webhookpipeline.tenant.EndpointPolicy;
 import dev.webhookpipeline.tenant.WebhookConfigRules;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "config", mixinStandardHelpOptions = true, description = "Set, show or delete a tenant's webhook config.",
-        subcommands = {ConfigCommand.Set.class, ConfigCommand.Show.class, ConfigCommand.Delete.class})
+        subcommands = {ConfigCommand.Set.class, ConfigCommand.Show.class, ConfigCommand.Delete.class,
+                RotateSecretCommand.class})
 final class ConfigCommand {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -60,16 +59,49 @@ final class ConfigCommand {
         if (config.getSecretHeader() != null) {
             node.put("secret_header", config.getSecretHeader());
         }
+        if (config.getPreviousSecret() != null) {
+            node.put("previous_secret", "********");
+            node.put("rotation_ends_at", String.valueOf(config.getRotationEndsAt()));
+        }
         node.put("created_at", config.getCreatedAt().toString());
         node.put("updated_at", config.getUpdatedAt().toString());
         return node;
+    }
+
+    /**
+     * Hands a generated secret over, then checks and writes the config and prints it (masked); on a
+     * refusal prints every reason and withdraws the handed-over secret.
+     */
+    static boolean save(TenantConfigClient client, WebhookConfig config, SecretOptions secrets, CommandSpec spec)
+            throws IOException {
+        PrintWriter err = spec.commandLine().getErr();
+        Optional<String> handedOver = secrets.handOver(config.getSecret());
+        WebhookConfigRules.Verdict verdict;
+        try {
+            verdict = client.put(config);
+        } catch (RuntimeException e) {
+            secrets.withdraw();
+            throw e;
+        }
+        verdict.warnings().forEach(w -> err.println("warning: " + w));
+        if (!verdict.ok()) {
+            verdict.errors().forEach(e -> err.println("invalid: " + e));
+            err.println("config not saved");
+            secrets.withdraw();
+            return false;
+        }
+        handedOver.ifPresent(err::println);
+        spec.commandLine().getOut().println(describe(config).toPrettyString());
+        return true;
     }
 
     @Command(name = "set", mixinStandardHelpOptions = true,
             description = {"Create or change a tenant's webhook config. Options left out keep their current value;"
                     + " a new tenant needs --endpoint, a secret and --events.",
                     "The secret comes from --secret-file, the WEBHOOK_SECRET environment variable or --secret"
-                    + " (which other users of the machine can see in the process list). It is never printed."})
+                    + " (which other users of the machine can see in the process list); with --secret-out instead,"
+                    + " a whsec_ secret is generated into that file. It is never printed. A new secret replaces the"
+                    + " old one at once: `config rotate-secret` keeps the old one signing for an overlap."})
     static final class Set implements Callable<Integer> {
         @ParentCommand
         ConfigCommand config;
@@ -83,11 +115,8 @@ final class ConfigCommand {
         @Option(names = "--endpoint", paramLabel = "URL", description = "Absolute https URL to POST webhooks to.")
         String endpoint;
 
-        @Option(names = "--secret", paramLabel = "SECRET", description = "Shared secret (at least 16 characters).")
-        String secret;
-
-        @Option(names = "--secret-file", paramLabel = "FILE", description = "Read the shared secret from this file.")
-        Path secretFile;
+        @Mixin
+        SecretOptions secrets;
 
         @Option(names = "--events", split = ",", splitSynopsisLabel = ",", paramLabel = "TYPE",
                 description = "Event types to deliver, e.g. RISK_LEVEL_CHANGED,TASK_CREATED.")
@@ -104,29 +133,18 @@ final class ConfigCommand {
                 description = "Send the secret in this header instead of Authorization: Bearer ('' to reset).")
         String secretHeader;
 
-        @Option(names = "--allow-http", description = "Accept a plain-http endpoint (local development only).")
-        boolean allowHttp;
-
-        @Option(names = "--allow-cidr", paramLabel = "CIDR",
-                description = "Accept an endpoint resolving into this non-public range, e.g. 127.0.0.0/8 (repeatable).")
-        List<String> allowCidrs = new ArrayList<>();
+        @Mixin
+        EndpointAllowOptions endpointRules;
 
         @Override
         public Integer call() throws IOException {
             PrintWriter err = spec.commandLine().getErr();
-            Map<String, String> extra = new HashMap<>();
-            if (allowHttp) {
-                extra.put(EndpointPolicy.ALLOW_HTTP, "true");
-            }
-            if (!allowCidrs.isEmpty()) {
-                extra.put(EndpointPolicy.ALLOW_CIDRS, String.join(",", allowCidrs));
-            }
             WebhookConfigRules.tenantIdProblem(tenant).ifPresent(p -> {
                 throw new IllegalArgumentException(p);
             });
             List<EventType> types = events == null ? null : parseTypes(events);
-            String newSecret = secret();
-            try (TenantConfigClient client = config.client(extra)) {
+            String newSecret = secrets.newSecret();
+            try (TenantConfigClient client = config.client(endpointRules.settings())) {
                 Optional<WebhookConfig> current = client.get(tenant);
                 Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
                 WebhookConfig.Builder next = current.map(WebhookConfig::newBuilder).orElseGet(() -> {
@@ -135,7 +153,8 @@ final class ConfigCommand {
                         missing.add("--endpoint");
                     }
                     if (newSecret == null) {
-                        missing.add("a secret (--secret-file, WEBHOOK_SECRET or --secret)");
+                        missing.add("a secret (--secret-file, WEBHOOK_SECRET or --secret; or --secret-out FILE"
+                                + " to have a whsec_ one generated)");
                     }
                     if (types == null) {
                         missing.add("--events");
@@ -150,8 +169,14 @@ final class ConfigCommand {
                 if (endpoint != null) {
                     next.setEndpoint(endpoint.strip());
                 }
+                SecretRotation.forgetEnded(next, now);
                 if (newSecret != null) {
-                    next.setSecret(newSecret);
+                    SecretRotation.replace(next, newSecret);
+                    SecretOptions.legacyWarning(newSecret).ifPresent(w -> err.println("warning: " + w));
+                    if (current.isPresent()) {
+                        err.println("note: the secret was replaced at once; `webhookctl config rotate-secret` keeps"
+                                + " the old one signing for an overlap");
+                    }
                 }
                 if (types != null) {
                     next.setEnabledEvents(types);
@@ -167,28 +192,12 @@ final class ConfigCommand {
                 }
                 next.setUpdatedAt(now);
                 WebhookConfig saved = next.build();
-                WebhookConfigRules.Verdict verdict = client.put(saved);
-                verdict.warnings().forEach(w -> err.println("warning: " + w));
-                if (!verdict.ok()) {
-                    verdict.errors().forEach(e -> err.println("invalid: " + e));
-                    err.println("config not saved");
+                if (!save(client, saved, secrets, spec)) {
                     return 1;
                 }
-                spec.commandLine().getOut().println(describe(saved).toPrettyString());
                 err.println((current.isPresent() ? "updated" : "created") + " webhook config of tenant " + tenant);
                 return 0;
             }
-        }
-
-        private String secret() throws IOException {
-            if (secretFile != null) {
-                return Files.readString(secretFile, StandardCharsets.UTF_8).strip();
-            }
-            if (secret != null) {
-                return secret;
-            }
-            String env = System.getenv("WEBHOOK_SECRET");
-            return env == null || env.isBlank() ? null : env.strip();
         }
 
         private static List<EventType> parseTypes(List<String> names) {
