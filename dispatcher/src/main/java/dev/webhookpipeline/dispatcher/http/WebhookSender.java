@@ -31,7 +31,7 @@ import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuil
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.io.SocketConfig;
-import org.apache.hc.core5.http.io.entity.StringEntity;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.util.Timeout;
 
@@ -132,7 +132,8 @@ public final class WebhookSender implements AutoCloseable {
         HttpPost post = new HttpPost(request.endpoint());
         post.setConfig(RequestConfig.custom().setResponseTimeout(Timeout.of(timeout))
                 .setConnectionRequestTimeout(Timeout.of(timeout)).setRedirectsEnabled(false).build());
-        post.setEntity(new StringEntity(request.body(), ContentType.APPLICATION_JSON));
+        byte[] body = request.body().getBytes(StandardCharsets.UTF_8); // encoded once: sent and signed as is
+        post.setEntity(new ByteArrayEntity(body, ContentType.APPLICATION_JSON));
         if (request.secretHeader() == null) {
             post.setHeader("Authorization", "Bearer " + request.secret());
         } else {
@@ -143,7 +144,7 @@ public final class WebhookSender implements AutoCloseable {
         long timestamp = start.getEpochSecond();
         post.setHeader("webhook-id", messageId);
         post.setHeader("webhook-timestamp", Long.toString(timestamp));
-        post.setHeader("webhook-signature", Signature.sign(request.signingSecrets(), messageId, timestamp, request.body()));
+        post.setHeader("webhook-signature", Signature.sign(request.signingSecrets(), messageId, timestamp, body));
         ScheduledFuture<?> deadline = deadlines.schedule(post::cancel, timeout.toMillis(), TimeUnit.MILLISECONDS);
         CloseableHttpResponse response;
         try {
