@@ -86,12 +86,28 @@ class StatusPageIT {
                     assertThat(browser.getPageSource()).doesNotContain(DispatcherTestHelper.secretOf("page-stalled"));
                     screenshot(browser, "status-page-stalled");
 
+                    // The server filters: the Stalled button leaves the stalled tenant only, typing a name the healthy one.
+                    browser.findElement(By.cssSelector(".states button[data-state='STALLED']")).click();
+                    wait.until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("tr[data-tenant='page-healthy']")));
+                    assertThat(browser.findElements(By.cssSelector("#tenants tr"))).hasSize(1);
+                    assertThat(browser.findElement(By.id("range")).getText()).contains("1–1 of 1 matching (2 tenants)");
+                    browser.findElement(By.cssSelector(".states button[data-state='']")).click();
+                    browser.findElement(By.id("filter")).sendKeys("HEALTHY");
+                    wait.until(ExpectedConditions.invisibilityOfElementLocated(stalledRow));
+                    assertThat(browser.findElements(By.cssSelector("#tenants tr[data-tenant='page-healthy']"))).hasSize(1);
+                    browser.findElement(By.id("filter")).clear();
+                    browser.findElement(By.id("filter")).sendKeys(" ");
+                    wait.until(ExpectedConditions.presenceOfElementLocated(stalledRow));
+
                     t.receiver.answer("page-stalled", Reply.ok());
                     browser.findElement(By.cssSelector("button[data-action='retry'][data-tenant='page-stalled']")).click();
                     await("delivery after Retry on the page", Duration.ofSeconds(20),
                             () -> t.firstReceipts("page-stalled").size() == 4);
                     wait.until(ExpectedConditions.presenceOfElementLocated(
                             By.cssSelector("tr[data-tenant='page-stalled'][data-queue='EMPTY']")));
+                    // The chart counts the 4 delivered after Retry (the tenant's state before them was its baseline).
+                    wait.until(d -> Long.parseLong(d.findElement(By.id("chart")).getDomAttribute("data-delivered")) >= 4
+                            && !d.findElements(By.cssSelector("#chart rect")).isEmpty());
                     screenshot(browser, "status-page-after-retry");
                 } finally {
                     browser.quit();
