@@ -1,6 +1,7 @@
 package dev.webhookpipeline.dispatcher.http;
 
 import dev.webhookpipeline.dispatcher.delivery.Attempt;
+import dev.webhookpipeline.redaction.EchoMask;
 import dev.webhookpipeline.tenant.EndpointPolicy;
 import java.io.IOException;
 import java.io.InputStream;
@@ -192,12 +193,13 @@ public final class WebhookSender implements AutoCloseable {
         return excerpt(bytes, Math.min(read, BODY_EXCERPT_BYTES), secret);
     }
 
-    /** The start of the response body, as one line of printable text, with any echo of the secret masked. */
+    /**
+     * The start of the response body, as one line of printable text, with any echo of the secret
+     * masked ({@link EchoMask}: runs of it, escaped or encoded, also where the excerpt cuts it off).
+     */
     static String excerpt(byte[] bytes, int length, String secret) {
         String text = new String(bytes, 0, length, StandardCharsets.UTF_8).replaceAll("[\\p{Cntrl}\\p{Zl}\\p{Zp}]+", " ").strip();
-        if (secret != null && !secret.isEmpty()) {
-            text = text.replace(secret, "****");
-        }
+        text = EchoMask.mask(text, secret);
         return text.length() > 200 ? text.substring(0, 200) + "…" : text;
     }
 
