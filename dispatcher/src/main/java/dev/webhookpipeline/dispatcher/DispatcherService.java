@@ -1,10 +1,13 @@
 package dev.webhookpipeline.dispatcher;
 
+import dev.webhookpipeline.admin.OperatorAuth;
 import dev.webhookpipeline.dispatcher.admin.AdminServer;
+import dev.webhookpipeline.dispatcher.admin.SessionPolicy;
 import dev.webhookpipeline.dispatcher.status.ControlChannel;
 import dev.webhookpipeline.dispatcher.status.StatusView;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,8 +20,12 @@ import java.util.Optional;
  */
 public final class DispatcherService implements AutoCloseable {
 
-    /** Where the admin API listens and the token it requires. */
-    public record Admin(String host, int port, dev.webhookpipeline.admin.OperatorAuth auth) {}
+    /** Where the admin API listens, the token it requires, and how long its browser sessions last. */
+    public record Admin(String host, int port, OperatorAuth auth, SessionPolicy sessions) {
+        public Admin(String host, int port, OperatorAuth auth) {
+            this(host, port, auth, SessionPolicy.DEFAULT);
+        }
+    }
 
     private final Dispatcher dispatcher;
     private final StatusView status;
@@ -31,7 +38,8 @@ public final class DispatcherService implements AutoCloseable {
         this.status = new StatusView(config.kafkaProperties(), config.registry(), config.topics().deliveryState().name());
         this.control = new ControlChannel(config.kafkaProperties(), config.registry(), config.topics().control().name(),
                 dispatcher, config.clock());
-        this.admin = admin.map(a -> new AdminServer(a.auth(), status, control, metrics, this::stopped)).orElse(null);
+        this.admin = admin.map(a -> new AdminServer(a.auth(), status, control, metrics, this::stopped,
+                a.sessions(), Clock.systemUTC())).orElse(null);
     }
 
     public static PrometheusMeterRegistry metricsRegistry() {
