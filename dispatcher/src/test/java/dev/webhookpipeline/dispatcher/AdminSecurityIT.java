@@ -3,6 +3,8 @@ package dev.webhookpipeline.dispatcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.webhookpipeline.admin.OperatorAuth;
+import dev.webhookpipeline.settings.PipelineSettings;
+import dev.webhookpipeline.testsupport.Await;
 import dev.webhookpipeline.testsupport.RealServicesExtension;
 import dev.webhookpipeline.testsupport.TestServices;
 import java.net.URI;
@@ -11,6 +13,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -75,7 +79,7 @@ class AdminSecurityIT {
         String what = answer.request().method() + " " + answer.uri().getPath();
         assertThat(answer.headers().firstValue("X-Frame-Options")).as(what).contains("DENY");
         assertThat(answer.headers().firstValue("X-Content-Type-Options")).as(what).contains("nosniff");
-        assertThat(answer.headers().firstValue("Referrer-Policy")).as(what).contains("no-referrer");
+        assertThat(answer.headers().firstValue("Referrer-Policy")).as(what).contains("same-origin");
         assertThat(answer.headers().firstValue("Cache-Control")).as(what).contains("no-store");
         String csp = answer.headers().firstValue("Content-Security-Policy").orElse("");
         assertThat(csp).as(what).contains("default-src 'none'").contains("frame-ancestors 'none'")
@@ -152,6 +156,33 @@ class AdminSecurityIT {
             }
             // The API with the token is not the sign-in form: it still answers.
             assertThat(send(origin, "GET", "/api/tenants", "Authorization", "Bearer " + TOKEN).statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void theSettingsMakeTheCookieSecureAndEndABusySessionAtItsLifetime(TestServices services) throws Exception {
+        PipelineSettings settings = PipelineSettings.of(Map.of("pipeline.admin.port", "0", OperatorAuth.TOKEN, TOKEN,
+                "pipeline.admin.session-idle", "1s", "pipeline.admin.session-lifetime", "2s", "pipeline.admin.https", "true"));
+        try (var t = new DispatcherTestHelper(services, "admin-expiry");
+             Admin admin = start(t, DispatcherMain.admin(settings).orElseThrow())) {
+            String origin = admin.origin();
+            HttpResponse<String> signedIn = login(origin, TOKEN, "Origin", origin);
+            String setCookie = signedIn.headers().firstValue("Set-Cookie").orElseThrow();
+            assertThat(setCookie).contains("Secure").contains("Max-Age=2");
+            String cookie = setCookie.substring(0, setCookie.indexOf(';'));
+            long start = System.nanoTime();
+            // Polling every 20 ms keeps the session from going idle: only its lifetime can end it.
+            Await.until("the session's lifetime to end it", Duration.ofSeconds(30),
+                    () -> get(origin, "/api/tenants", cookie) == 401);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(1500));
+        }
+    }
+
+    int get(String origin, String path, String cookie) {
+        try {
+            return send(origin, "GET", path, "Cookie", cookie).statusCode();
+        } catch (Exception e) {
+            throw new AssertionError(e);
         }
     }
 }

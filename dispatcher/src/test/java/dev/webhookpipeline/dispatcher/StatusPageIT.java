@@ -20,13 +20,15 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The status page in a real headless browser (Debian's chromium and chromedriver, which .ci/run
- * installs): sign in, see a stalled tenant, press Retry, see it delivered. Screenshots go to
- * target/screenshots/.
+ * installs): sign in, see a stalled tenant, press Retry, see it delivered, sign out. The page runs
+ * under its Content-Security-Policy and Retry passes the same-origin check, as in production.
+ * Screenshots go to target/screenshots/.
  */
 @ExtendWith(RealServicesExtension.class)
 class StatusPageIT {
@@ -85,6 +87,8 @@ class StatusPageIT {
                     assertThat(row).contains("Stalled").contains("4 waiting").contains("HTTP 503: maintenance");
                     assertThat(browser.getPageSource()).doesNotContain(DispatcherTestHelper.secretOf("page-stalled"));
                     screenshot(browser, "status-page-stalled");
+                    assertThat(browser.manage().logs().get(LogType.BROWSER).getAll()).as("the browser's console")
+                            .noneMatch(entry -> entry.getMessage().contains("Content Security Policy"));
 
                     t.receiver.answer("page-stalled", Reply.ok());
                     browser.findElement(By.cssSelector("button[data-action='retry'][data-tenant='page-stalled']")).click();
@@ -93,6 +97,12 @@ class StatusPageIT {
                     wait.until(ExpectedConditions.presenceOfElementLocated(
                             By.cssSelector("tr[data-tenant='page-stalled'][data-queue='EMPTY']")));
                     screenshot(browser, "status-page-after-retry");
+
+                    // Sign out ends the session: the page asks for the token again.
+                    browser.findElement(By.id("sign-out")).click();
+                    wait.until(ExpectedConditions.presenceOfElementLocated(By.id("token")));
+                    browser.get("http://127.0.0.1:" + dispatcher.adminPort() + "/");
+                    assertThat(browser.getPageSource()).contains("operator token").doesNotContain("page-stalled");
                 } finally {
                     browser.quit();
                 }

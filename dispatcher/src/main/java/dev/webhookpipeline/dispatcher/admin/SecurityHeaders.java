@@ -24,7 +24,9 @@ final class SecurityHeaders {
     private static final Map<String, String> COMMON = Map.of(
             "X-Frame-Options", "DENY",
             "X-Content-Type-Options", "nosniff",
-            "Referrer-Policy", "no-referrer",
+            // Not no-referrer: browsers then send "Origin: null" with the page's own POSTs, and SameOrigin
+            // needs the real one. same-origin still tells other sites nothing.
+            "Referrer-Policy", "same-origin",
             "Cache-Control", "no-store"); // tenant status is live and private: never cached
     private static final Pattern INLINE_SCRIPT = Pattern.compile("<script>(.*?)</script>", Pattern.DOTALL);
     private static final Pattern INLINE_STYLE = Pattern.compile("<style>(.*?)</style>", Pattern.DOTALL);
