@@ -6,6 +6,7 @@ import dev.webhookpipeline.admin.OperatorAuth;
 import dev.webhookpipeline.settings.PipelineSettings;
 import dev.webhookpipeline.testsupport.Await;
 import dev.webhookpipeline.testsupport.RealServicesExtension;
+import dev.webhookpipeline.testsupport.TestSecrets;
 import dev.webhookpipeline.testsupport.TestServices;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(RealServicesExtension.class)
 class AdminSecurityIT {
 
-    static final String TOKEN = "admin-security-token-0123456789";
+    static final String TOKEN = TestSecrets.remember("operator token", "admin-security-token-0123456789");
     final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
     record Admin(DispatcherService service, String origin) implements AutoCloseable {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.webhookpipeline.testsupport.RealServicesExtension;
 import dev.webhookpipeline.testsupport.RecordingReceiver.Reply;
+import dev.webhookpipeline.testsupport.TestSecrets;
 import dev.webhookpipeline.testsupport.TestServices;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(RealServicesExtension.class)
 class StatusApiIT {
 
-    static final String TOKEN = "operator-token-0123456789";
+    static final String TOKEN = TestSecrets.remember("operator token", "operator-token-0123456789");
     static final ObjectMapper JSON = new ObjectMapper();
     final HttpClient http = HttpClient.newHttpClient();
     final List<String> bodies = new ArrayList<>();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.webhookpipeline.testsupport.RealServicesExtension;
 import dev.webhookpipeline.testsupport.RecordingReceiver.Reply;
+import dev.webhookpipeline.testsupport.TestSecrets;
 import dev.webhookpipeline.testsupport.TestServices;
 import java.io.File;
 import java.nio.file.Files;
@@ -33,7 +34,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 @ExtendWith(RealServicesExtension.class)
 class StatusPageIT {
 
-    static final String TOKEN = "page-operator-token-0123456789";
+    static final String TOKEN = TestSecrets.remember("operator token", "page-operator-token-0123456789");
     static final File CHROMIUM = new File("/usr/bin/chromium");
     static final File CHROMEDRIVER = new File("/usr/bin/chromedriver");
 
