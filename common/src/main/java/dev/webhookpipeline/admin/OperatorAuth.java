@@ -45,18 +45,6 @@ public final class OperatorAuth {
                 candidate.strip().getBytes(StandardCharsets.UTF_8));
     }
 
-    /** A value derived from the token (HMAC of a label), e.g. for a session cookie that must not hold the token. */
-    public String derive(String label) {
-        try {
-            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
-            mac.init(new javax.crypto.spec.SecretKeySpec(token.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return java.util.Base64.getUrlEncoder().withoutPadding()
-                    .encodeToString(mac.doFinal(label.getBytes(StandardCharsets.UTF_8)));
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     @Override
     public String toString() {
         return "OperatorAuth[****]";

@@ -1,5 +1,6 @@
 package dev.webhookpipeline.settings;
 
+import dev.webhookpipeline.registry.RedactedUrl;
 import dev.webhookpipeline.registry.SchemaRegistryClient;
 import dev.webhookpipeline.serde.SerdeConfig;
 import dev.webhookpipeline.topics.PipelineTopics;
@@ -188,10 +189,14 @@ public final class PipelineSettings {
         }
     }
 
-    /** Every setting with secret-looking values masked: safe to log at start-up. */
+    /**
+     * Every setting with secret-looking values masked, and URLs without their credentials and query
+     * ({@code schema.registry.url} may carry {@code user:pass@}): safe to log at start-up.
+     */
     public Map<String, String> describe() {
         Map<String, String> shown = new TreeMap<>();
-        values.forEach((key, value) -> shown.put(key, isSecret(key) ? "****" : value));
+        values.forEach((key, value) -> shown.put(key, isSecret(key) ? "****"
+                : value.contains("://") ? RedactedUrl.of(value) : value));
         return shown;
     }
 

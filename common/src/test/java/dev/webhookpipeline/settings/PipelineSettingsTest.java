@@ -83,4 +83,16 @@ class PipelineSettingsTest {
         assertThat(shown.toString()).doesNotContain("hunter2");
         assertThat(shown).containsEntry("key.serializer", "org.apache.kafka.common.serialization.StringSerializer");
     }
+
+    @Test
+    void describeMasksCredentialsInUrls() {
+        var fromFile = PipelineSettings.of(Map.of("schema.registry.url", "https://bob:hunter2@registry.example:8081/apis/ccompat/v7",
+                "bootstrap.servers", "broker:9092")).describe();
+        assertThat(fromFile.toString()).doesNotContain("hunter2").doesNotContain("bob");
+        assertThat(fromFile).containsEntry("schema.registry.url", "https://***@registry.example:8081/apis/ccompat/v7")
+                .containsEntry("bootstrap.servers", "broker:9092");
+        var fromEnv = PipelineSettings.load(Optional.empty(),
+                Map.of("SCHEMA_REGISTRY_URL", "http://alice:s3cr3t-pass@127.0.0.1:8081/?key=k3y"), Map.of()).describe();
+        assertThat(fromEnv.toString()).doesNotContain("s3cr3t-pass").doesNotContain("k3y");
+    }
 }

@@ -1,10 +1,13 @@
 package dev.webhookpipeline.dispatcher;
 
 import dev.webhookpipeline.dispatcher.egress.Egress;
+import dev.webhookpipeline.admin.OperatorAuth;
+import dev.webhookpipeline.dispatcher.admin.SessionPolicy;
 import dev.webhookpipeline.schema.SchemaClasses;
 import dev.webhookpipeline.settings.ConnectionOptions;
 import dev.webhookpipeline.settings.Connectivity;
 import dev.webhookpipeline.settings.PipelineSettings;
+import dev.webhookpipeline.settings.SettingsException;
 import dev.webhookpipeline.tenant.EndpointPolicy;
 import dev.webhookpipeline.topics.PipelineTopics;
 import dev.webhookpipeline.topics.SubjectInitializer;
@@ -36,7 +39,9 @@ import picocli.CommandLine.Option;
                 + " .tenant-capacity (1000), .partition-buffer-bytes (8388608); endpoints: pipeline.endpoints.allow-http,"
                 + " pipeline.endpoints.allow-cidrs; egress: pipeline.egress.proxy (host:port of an HTTP CONNECT proxy),"
                 + " pipeline.egress.local-address (an IP of this machine); admin API: pipeline.admin.port (off unless set), pipeline.admin.host"
-                + " (127.0.0.1), pipeline.admin.token (required with the port; env PIPELINE_ADMIN_TOKEN);"
+                + " (127.0.0.1), pipeline.admin.token (required with the port; env PIPELINE_ADMIN_TOKEN),"
+                + " pipeline.admin.session-idle (30m), pipeline.admin.session-lifetime (8h), pipeline.admin.https"
+                + " (false; true gives the session cookie Secure);"
                 + " pipeline.metrics.max-tenant-series (200)."})
 public final class DispatcherMain implements Callable<Integer> {
 
@@ -124,8 +129,16 @@ public final class DispatcherMain implements Callable<Integer> {
         if (settings.get("pipeline.admin.port").isEmpty()) {
             return Optional.empty();
         }
+        SessionPolicy sessions;
+        try {
+            sessions = new SessionPolicy(settings.duration("pipeline.admin.session-idle", SessionPolicy.DEFAULT_IDLE),
+                    settings.duration("pipeline.admin.session-lifetime", SessionPolicy.DEFAULT_LIFETIME),
+                    settings.bool("pipeline.admin.https", false));
+        } catch (IllegalArgumentException e) {
+            throw new SettingsException(e.getMessage());
+        }
         return Optional.of(new DispatcherService.Admin(settings.get("pipeline.admin.host").orElse("127.0.0.1"),
-                settings.integer("pipeline.admin.port", 8090), dev.webhookpipeline.admin.OperatorAuth.from(settings)));
+                settings.integer("pipeline.admin.port", 8090), OperatorAuth.from(settings), sessions));
     }
 
     /** The dispatcher settings these pipeline settings describe. */

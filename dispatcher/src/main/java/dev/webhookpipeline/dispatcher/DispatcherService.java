@@ -1,6 +1,8 @@
 package dev.webhookpipeline.dispatcher;
 
+import dev.webhookpipeline.admin.OperatorAuth;
 import dev.webhookpipeline.dispatcher.admin.AdminServer;
+import dev.webhookpipeline.dispatcher.admin.SessionPolicy;
 import dev.webhookpipeline.dispatcher.status.ControlChannel;
 import dev.webhookpipeline.dispatcher.status.StatusView;
 import dev.webhookpipeline.dispatcher.status.TenantQueueStatus;
@@ -11,6 +13,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,8 +26,12 @@ import java.util.Optional;
  */
 public final class DispatcherService implements AutoCloseable {
 
-    /** Where the admin API listens and the token it requires. */
-    public record Admin(String host, int port, dev.webhookpipeline.admin.OperatorAuth auth) {}
+    /** Where the admin API listens, the token it requires, and how long its browser sessions last. */
+    public record Admin(String host, int port, OperatorAuth auth, SessionPolicy sessions) {
+        public Admin(String host, int port, OperatorAuth auth) {
+            this(host, port, auth, SessionPolicy.DEFAULT);
+        }
+    }
 
     private final Dispatcher dispatcher;
     private final StatusView status;
@@ -37,7 +44,8 @@ public final class DispatcherService implements AutoCloseable {
         this.status = new StatusView(config.kafkaProperties(), config.registry(), config.topics().deliveryState().name());
         this.control = new ControlChannel(config.kafkaProperties(), config.registry(), config.topics().control().name(),
                 dispatcher, config.clock());
-        this.admin = admin.map(a -> new AdminServer(a.auth(), status, control, metrics, this::stopped)).orElse(null);
+        this.admin = admin.map(a -> new AdminServer(a.auth(), status, control, metrics, this::stopped,
+                a.sessions(), Clock.systemUTC())).orElse(null);
         // Over every tenant of the platform (the delivery states all instances write), so alerts take max() across instances.
         for (TenantQueueStatus.State state : TenantQueueStatus.State.values()) {
             Gauge.builder("webhook.tenants", status, s -> s.index().counts().get(state))

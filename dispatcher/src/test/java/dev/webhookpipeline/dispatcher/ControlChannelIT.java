@@ -11,6 +11,7 @@ import dev.webhookpipeline.serde.WireFormat;
 import dev.webhookpipeline.testsupport.ManualClock;
 import dev.webhookpipeline.testsupport.RealServicesExtension;
 import dev.webhookpipeline.testsupport.RecordingReceiver.Reply;
+import dev.webhookpipeline.testsupport.TestSecrets;
 import dev.webhookpipeline.testsupport.TestServices;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -36,7 +37,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(RealServicesExtension.class)
 class ControlChannelIT {
 
-    static final String TOKEN = "operator-token-0123456789";
+    static final String TOKEN = TestSecrets.remember("operator token", "operator-token-0123456789");
 
     @Test
     void retryStillWorksAfterRecordsThatAreNotCommands(TestServices services) throws Exception {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.webhookpipeline.admin.OperatorAuth;
 import dev.webhookpipeline.testsupport.RealServicesExtension;
+import dev.webhookpipeline.testsupport.TestSecrets;
 import dev.webhookpipeline.testsupport.TestServices;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -30,7 +31,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(RealServicesExtension.class)
 class ReaderHealthIT {
 
-    static final String TOKEN = "operator-token-0123456789";
+    static final String TOKEN = TestSecrets.remember("operator token", "operator-token-0123456789");
     final HttpClient http = HttpClient.newHttpClient();
 
     HttpResponse<String> health(DispatcherService service, String token) throws Exception {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.webhookpipeline.testsupport.RealServicesExtension;
 import dev.webhookpipeline.testsupport.RecordingReceiver.Reply;
+import dev.webhookpipeline.testsupport.TestSecrets;
 import dev.webhookpipeline.testsupport.TestServices;
 import java.io.File;
 import java.nio.file.Files;
@@ -20,18 +21,20 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The status page in a real headless browser (Debian's chromium and chromedriver, which .ci/run
- * installs): sign in, see a stalled tenant, press Retry, see it delivered. Screenshots go to
- * target/screenshots/.
+ * installs): sign in, see a stalled tenant, press Retry, see it delivered, sign out. The page runs
+ * under its Content-Security-Policy and Retry passes the same-origin check, as in production.
+ * Screenshots go to target/screenshots/.
  */
 @ExtendWith(RealServicesExtension.class)
 class StatusPageIT {
 
-    static final String TOKEN = "page-operator-token-0123456789";
+    static final String TOKEN = TestSecrets.remember("operator token", "page-operator-token-0123456789");
     static final File CHROMIUM = new File("/usr/bin/chromium");
     static final File CHROMEDRIVER = new File("/usr/bin/chromedriver");
 
@@ -85,6 +88,8 @@ class StatusPageIT {
                     assertThat(row).contains("Stalled").contains("4 waiting").contains("HTTP 503: maintenance");
                     assertThat(browser.getPageSource()).doesNotContain(DispatcherTestHelper.secretOf("page-stalled"));
                     screenshot(browser, "status-page-stalled");
+                    assertThat(browser.manage().logs().get(LogType.BROWSER).getAll()).as("the browser's console")
+                            .noneMatch(entry -> entry.getMessage().contains("Content Security Policy"));
 
                     // The server filters: the Stalled button leaves the stalled tenant only, typing a name the healthy one.
                     browser.findElement(By.cssSelector(".states button[data-state='STALLED']")).click();
@@ -109,6 +114,12 @@ class StatusPageIT {
                     wait.until(d -> Long.parseLong(d.findElement(By.id("chart")).getDomAttribute("data-delivered")) >= 4
                             && !d.findElements(By.cssSelector("#chart rect")).isEmpty());
                     screenshot(browser, "status-page-after-retry");
+
+                    // Sign out ends the session: the page asks for the token again.
+                    browser.findElement(By.id("sign-out")).click();
+                    wait.until(ExpectedConditions.presenceOfElementLocated(By.id("token")));
+                    browser.get("http://127.0.0.1:" + dispatcher.adminPort() + "/");
+                    assertThat(browser.getPageSource()).contains("operator token").doesNotContain("page-stalled");
                 } finally {
                     browser.quit();
                 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.webhookpipeline.producer.cli.WebhookCtl;
 import dev.webhookpipeline.testsupport.RecordingReceiver;
+import dev.webhookpipeline.testsupport.TestSecrets;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -14,13 +15,16 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -32,17 +36,35 @@ import org.junit.jupiter.api.io.TempDir;
 class LocalPipelineIT {
 
     private static final Path JAR = Path.of("target", "launcher.jar");
-    private static final String SECRET = "it-secret-0123456789abcdef";
+    private static final String SECRET = TestSecrets.remember("local pipeline test tenant", "it-secret-0123456789abcdef");
 
     @TempDir
     Path dataDir;
 
     private final List<Process> launched = new ArrayList<>();
 
+    /**
+     * Kills what is left, then keeps the launcher's output and its services' logs (not Kafka's data)
+     * under target/test-logs/, where the build's final log scan looks for secrets.
+     */
     @AfterEach
-    void killLeftovers() {
+    void killLeftoversAndKeepLogs(TestInfo test) throws IOException {
         launched.forEach(p -> p.descendants().forEach(ProcessHandle::destroyForcibly));
         launched.forEach(Process::destroyForcibly);
+        Path kept = Path.of("target", "test-logs", "local-pipeline", test.getTestMethod().orElseThrow().getName());
+        try (Stream<Path> files = Files.walk(dataDir)) {
+            for (Path file : files.filter(Files::isRegularFile).filter(LocalPipelineIT::isLog).toList()) {
+                Path copy = kept.resolve(dataDir.relativize(file));
+                Files.createDirectories(copy.getParent());
+                Files.copy(file, copy, StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+    }
+
+    private static boolean isLog(Path file) {
+        String name = file.getFileName().toString();
+        return name.endsWith(".out") || name.endsWith(".err")
+                || (file.getParent().getFileName().toString().equals("logs") && name.endsWith(".log"));
     }
 
     @Test
@@ -88,7 +110,8 @@ class LocalPipelineIT {
 
         // The status page's API answers at the printed URL with the token the launcher kept.
         assertThat(read(out)).contains("Status page      http://127.0.0.1:" + statusPort + "/");
-        String token = Files.readString(dataDir.resolve("data").resolve("operator-token")).strip();
+        String token = TestSecrets.remember("local pipeline operator token",
+                Files.readString(dataDir.resolve("data").resolve("operator-token")).strip());
         var http = java.net.http.HttpClient.newHttpClient();
         var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(
                 "http://127.0.0.1:" + statusPort + "/api/tenants/it-tenant")).header("Authorization", "Bearer " + token).build();

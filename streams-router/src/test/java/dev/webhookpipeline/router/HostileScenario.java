@@ -12,6 +12,7 @@ import dev.webhookpipeline.testing.HostileArbitraries;
 import dev.webhookpipeline.testing.HostileArbitraries.Mutation;
 import dev.webhookpipeline.testing.HostileRecords;
 import dev.webhookpipeline.testsupport.SampleRecords;
+import dev.webhookpipeline.testsupport.TestSecrets;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -103,7 +104,7 @@ final class HostileScenario {
         WebhookConfig config = WebhookConfig.newBuilder(
                 SampleRecords.config(tenant, "https://example.com/h", List.of(EventType.TASK_CREATED)))
                 .setSecret("s3cret-" + UUID.randomUUID()).build();
-        secrets.add(config.getSecret());
+        secrets.add(TestSecrets.remember("tenant " + tenant, config.getSecret()));
         return config;
     }
 

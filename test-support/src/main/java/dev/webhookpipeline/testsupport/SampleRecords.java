@@ -32,7 +32,7 @@ public final class SampleRecords {
                 .setEnabled(true)
                 .setBatching(false)
                 .setEndpoint(endpoint)
-                .setSecret("s3cret-for-" + tenant + "-0123456789")
+                .setSecret(TestSecrets.remember("tenant " + tenant, "s3cret-for-" + tenant + "-0123456789"))
                 .setEnabledEvents(types)
                 .setCreatedAt(now)
                 .setUpdatedAt(now)

@@ -14,12 +14,16 @@ import dev.webhookpipeline.schema.TenantCommandType;
 import dev.webhookpipeline.tenant.WebhookConfigRules;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import io.javalin.http.HttpStatus;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -29,11 +33,15 @@ import java.util.function.Supplier;
  * Refresh go through the control topic to the instance that owns the tenant.
  *
  * <p>The web page ({@code GET /}) uses the same API from the browser: {@code /login} takes the
- * token once and sets an HttpOnly, SameSite=Strict session cookie derived from it (not the token
- * itself), which the API accepts in place of the header.
+ * token once and sets an HttpOnly, SameSite=Strict cookie naming a server-side session
+ * ({@link Sessions}: random, expires idle and absolutely, ended by {@code POST /logout}), which the
+ * API accepts in place of the header. With the cookie alone, anything but a GET must come from the
+ * page's own origin ({@link SameOrigin}); failed sign-ins are limited per address
+ * ({@link LoginThrottle}); every answer carries {@link SecurityHeaders}.
  *
  * <pre>
  * GET  /                              the status page
+ * GET  /login, POST /login            the sign-in form; POST /logout ends the session
  * GET  /api/tenants                   a page of tenants: ?state=&q=&sort=&order=&offset=&limit= (see TenantQuery);
  *                                     stalled first, then by backlog, by default
  * GET  /api/summary                   counts by queue state, webhooks waiting, delivered/failed per minute
@@ -58,39 +66,77 @@ public final class AdminServer implements AutoCloseable {
     /** @param stopped the parts of the instance that are not running, in words; empty while it is healthy */
     public AdminServer(OperatorAuth auth, StatusView status, ControlChannel control, PrometheusMeterRegistry metrics,
                        Supplier<List<String>> stopped) {
-        String session = auth.derive("operator-session"); // the cookie holds this, not the token
+        this(auth, status, control, metrics, stopped, SessionPolicy.DEFAULT, Clock.systemUTC());
+    }
+
+    /**
+     * @param sessions how long a browser stays signed in, and whether its cookie is {@code Secure}
+     * @param clock    for session expiry and the sign-in rate limit
+     */
+    public AdminServer(OperatorAuth auth, StatusView status, ControlChannel control, PrometheusMeterRegistry metrics,
+                       Supplier<List<String>> stopped, SessionPolicy sessions, Clock clock) {
+        Sessions live = new Sessions(sessions, clock);
+        LoginThrottle throttle = new LoginThrottle(clock);
         String indexPage = resource("admin/index.html");
         String loginPage = resource("admin/login.html");
+        String indexPolicy = SecurityHeaders.pagePolicy(indexPage);
+        String loginPolicy = SecurityHeaders.pagePolicy(loginPage);
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
             config.routes.before(ctx -> {
-                if (ctx.path().equals("/login")) {
-                    return;
+                SecurityHeaders.common().forEach(ctx::header);
+                ctx.header(CSP, SecurityHeaders.API_POLICY);
+                if (ctx.path().equals("/login") || ctx.path().equals("/logout")) {
+                    return; // their handlers check what they need
                 }
-                String cookie = ctx.cookie(COOKIE);
-                boolean ok = auth.accepts(ctx.header("Authorization")) || (cookie != null
-                        && MessageDigest.isEqual(session.getBytes(StandardCharsets.UTF_8), cookie.getBytes(StandardCharsets.UTF_8)));
-                if (!ok) {
+                if (auth.accepts(ctx.header("Authorization"))) {
+                    return; // an API client: no other site can make a browser send this header
+                }
+                if (!live.use(ctx.cookie(COOKIE))) {
                     ctx.header("WWW-Authenticate", "Bearer");
                     if (ctx.path().equals("/")) {
+                        ctx.header(CSP, loginPolicy);
                         ctx.status(401).html(loginPage); // a browser gets the sign-in form, and no data
                     } else {
                         ctx.status(401).contentType("application/json").result("{\"error\":\"operator token required\"}");
                     }
                     ctx.skipRemainingHandlers();
+                } else if (changesSomething(ctx) && !fromThePage(ctx)) {
+                    refuseCrossSite(ctx);
+                    ctx.skipRemainingHandlers();
                 }
             });
-            config.routes.get("/login", ctx -> ctx.html(loginPage));
+            config.routes.get("/login", ctx -> ctx.header(CSP, loginPolicy).html(loginPage));
             config.routes.post("/login", ctx -> {
-                if (auth.isToken(ctx.formParam("token"))) {
-                    ctx.header("Set-Cookie", COOKIE + "=" + session + "; Path=/; HttpOnly; SameSite=Strict");
-                    ctx.redirect("/", io.javalin.http.HttpStatus.SEE_OTHER);
+                if (!fromThePage(ctx)) {
+                    refuseCrossSite(ctx);
+                    return;
+                }
+                Optional<Duration> wait = throttle.waitFor(ctx.ip());
+                if (wait.isPresent()) {
+                    long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
+                    ctx.header("Retry-After", Long.toString(seconds)).status(429).contentType("text/plain")
+                            .result("too many failed sign-ins from your address: try again in " + seconds + " s");
+                } else if (auth.isToken(ctx.formParam("token"))) {
+                    throttle.succeeded(ctx.ip());
+                    ctx.header("Set-Cookie", cookie(live.start(), live.cookieMaxAgeSeconds(), sessions.secureCookie()));
+                    ctx.redirect("/", HttpStatus.SEE_OTHER);
                 } else {
-                    ctx.status(401).html(loginPage);
+                    throttle.failed(ctx.ip());
+                    ctx.header(CSP, loginPolicy).status(401).html(loginPage);
                 }
             });
-            config.routes.get("/", ctx -> ctx.html(indexPage));
+            config.routes.post("/logout", ctx -> {
+                if (!fromThePage(ctx)) {
+                    refuseCrossSite(ctx);
+                    return;
+                }
+                live.end(ctx.cookie(COOKIE));
+                ctx.header("Set-Cookie", cookie("", 0, sessions.secureCookie()));
+                ctx.redirect("/login", HttpStatus.SEE_OTHER);
+            });
+            config.routes.get("/", ctx -> ctx.header(CSP, indexPolicy).html(indexPage));
             config.routes.get("/api/tenants", ctx -> {
                 TenantStatusIndex.Query query;
                 try {
@@ -121,6 +167,24 @@ public final class AdminServer implements AutoCloseable {
     }
 
     static final String COOKIE = "operator_session";
+    private static final String CSP = "Content-Security-Policy";
+
+    private static String cookie(String value, long maxAgeSeconds, boolean secure) {
+        return COOKIE + "=" + value + "; Path=/; Max-Age=" + maxAgeSeconds + "; HttpOnly; SameSite=Strict"
+                + (secure ? "; Secure" : "");
+    }
+
+    private static boolean changesSomething(Context ctx) {
+        return !(ctx.method() == HandlerType.GET || ctx.method() == HandlerType.HEAD || ctx.method() == HandlerType.OPTIONS);
+    }
+
+    private static boolean fromThePage(Context ctx) {
+        return SameOrigin.allows(ctx.header("Origin"), ctx.header("Sec-Fetch-Site"), ctx.header("Host"));
+    }
+
+    private static void refuseCrossSite(Context ctx) {
+        ctx.status(403).contentType("application/json").result("{\"error\":\"cross-site request refused\"}");
+    }
 
     /** Every tenant counted by queue state, webhooks waiting, and delivered/failed per minute over the last hour. */
     record Summary(int tenants, Map<TenantQueueStatus.State, Integer> counts, long waiting, Instant asOf,

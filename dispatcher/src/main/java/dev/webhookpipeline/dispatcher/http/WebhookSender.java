@@ -5,6 +5,7 @@ import dev.webhookpipeline.dispatcher.egress.Egress;
 import dev.webhookpipeline.dispatcher.egress.EndpointRefusedException;
 import dev.webhookpipeline.dispatcher.egress.JudgedRoutePlanner;
 import dev.webhookpipeline.dispatcher.egress.ProxyOnlyDnsResolver;
+import dev.webhookpipeline.redaction.EchoMask;
 import dev.webhookpipeline.tenant.EndpointPolicy;
 import dev.webhookpipeline.tenant.SecretHeaderName;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
@@ -210,14 +212,14 @@ public final class WebhookSender implements AutoCloseable {
         return excerpt(bytes, Math.min(read, BODY_EXCERPT_BYTES), secrets.toArray(String[]::new));
     }
 
-    /** The start of the response body, as one line of printable text, with any echo of a secret (current or previous) masked. */
+    /**
+     * The start of the response body, as one line of printable text, with any echo of a secret
+     * (current or previous) masked ({@link EchoMask}: runs of it, escaped or encoded, also where the
+     * excerpt cuts it off).
+     */
     static String excerpt(byte[] bytes, int length, String... secrets) {
         String text = new String(bytes, 0, length, StandardCharsets.UTF_8).replaceAll("[\\p{Cntrl}\\p{Zl}\\p{Zp}]+", " ").strip();
-        for (String secret : secrets) {
-            if (secret != null && !secret.isEmpty()) {
-                text = text.replace(secret, "****");
-            }
-        }
+        text = EchoMask.mask(text, Arrays.asList(secrets));
         return text.length() > 200 ? text.substring(0, 200) + "…" : text;
     }
 

@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.webhookpipeline.dispatcher.delivery.Attempt;
 import dev.webhookpipeline.tenant.EndpointPolicy;
 import dev.webhookpipeline.testsupport.Await;
+import dev.webhookpipeline.testsupport.TestSecrets;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Inet6Address;
@@ -39,7 +40,7 @@ class WebhookSenderTest {
     /** "Promptly": well within the request's deadline. */
     static final Duration PROMPTLY = TIMEOUT.dividedBy(2);
     static final int HUGE = 50 * 1024 * 1024;
-    static final String SECRET = "s3cret-of-the-sender-test-0123456789";
+    static final String SECRET = TestSecrets.remember("sender test tenant", "s3cret-of-the-sender-test-0123456789");
 
     HttpServer server;
     WebhookSender sender;

@@ -10,6 +10,7 @@ import dev.webhookpipeline.serde.WireFormat;
 import dev.webhookpipeline.testsupport.Await;
 import dev.webhookpipeline.testsupport.RealServicesExtension;
 import dev.webhookpipeline.testsupport.SampleRecords;
+import dev.webhookpipeline.testsupport.TestSecrets;
 import dev.webhookpipeline.testsupport.TestServices;
 import dev.webhookpipeline.topics.PipelineTopics;
 import dev.webhookpipeline.topics.TopicInitializer;
@@ -70,7 +71,7 @@ class ConfigTableIT {
 
     static WebhookConfig config(String tenant, String endpoint, String secret) {
         return WebhookConfig.newBuilder(SampleRecords.config(tenant, endpoint, List.of(EventType.values())))
-                .setSecret(secret).build();
+                .setSecret(TestSecrets.remember("tenant " + tenant, secret)).build();
     }
 
     /** Writes to partition 0, so records are read in the order written. */

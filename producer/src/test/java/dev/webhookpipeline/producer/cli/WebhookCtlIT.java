@@ -6,6 +6,7 @@ import dev.webhookpipeline.registry.SchemaRegistryClient;
 import dev.webhookpipeline.schema.DomainEvent;
 import dev.webhookpipeline.serde.AvroDeserializer;
 import dev.webhookpipeline.testsupport.RealServicesExtension;
+import dev.webhookpipeline.testsupport.TestSecrets;
 import dev.webhookpipeline.testsupport.TestServices;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
@@ -33,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(RealServicesExtension.class)
 class WebhookCtlIT {
 
-    static final String SECRET = "correct-horse-battery-staple-42";
+    static final String SECRET = TestSecrets.remember("webhookctl test tenant", "correct-horse-battery-staple-42");
     static TestServices services;
     static String prefix;
 
