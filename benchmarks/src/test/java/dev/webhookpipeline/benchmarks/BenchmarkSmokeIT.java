@@ -36,8 +36,8 @@ class BenchmarkSmokeIT {
         assertThat(rows).filteredOn(r -> r.section().equals(EndToEnd.SECTION)).hasSize(4);
         assertThat(rows).filteredOn(r -> r.section().equals(Memory.SECTION))
                 .hasSize(3 + Sizes.QUICK.idleTenantCounts().size());
-        // six questions and the rebuild
-        assertThat(rows).filteredOn(r -> r.section().equals(StatusAtScale.SECTION)).hasSize(7);
+        // six questions and two rebuilds
+        assertThat(rows).filteredOn(r -> r.section().equals(StatusAtScale.SECTION)).hasSize(8);
         assertThat(rows).filteredOn(r -> r.section().equals(ScaleOut.SECTION)).hasSize(4);
         // raw produce, raw consume, and the receiver for each dispatcher row's requests (concurrency × webhooks per request)
         assertThat(rows).filteredOn(r -> r.section().equals(DispatcherThroughput.CEILINGS)).hasSize(2 + 6);
