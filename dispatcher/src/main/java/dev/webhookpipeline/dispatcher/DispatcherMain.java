@@ -1,11 +1,12 @@
 package dev.webhookpipeline.dispatcher;
 
-import dev.webhookpipeline.dispatcher.egress.Egress;
 import dev.webhookpipeline.admin.OperatorAuth;
 import dev.webhookpipeline.dispatcher.admin.SessionPolicy;
+import dev.webhookpipeline.dispatcher.egress.Egress;
 import dev.webhookpipeline.schema.SchemaClasses;
 import dev.webhookpipeline.settings.ConnectionOptions;
 import dev.webhookpipeline.settings.Connectivity;
+import dev.webhookpipeline.settings.EndpointAllowOptions;
 import dev.webhookpipeline.settings.PipelineSettings;
 import dev.webhookpipeline.settings.SettingsException;
 import dev.webhookpipeline.tenant.EndpointPolicy;
@@ -13,6 +14,7 @@ import dev.webhookpipeline.topics.PipelineTopics;
 import dev.webhookpipeline.topics.SubjectInitializer;
 import dev.webhookpipeline.topics.TopicInitializer;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,10 +23,10 @@ import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** The dispatcher as a process: one member of the delivery consumer group. */
 @Command(name = "dispatcher", mixinStandardHelpOptions = true, version = "dispatcher 0.1.0",
@@ -54,6 +56,9 @@ public final class DispatcherMain implements Callable<Integer> {
     @Option(names = "--batch-window", paramLabel = "DURATION", description = "How long a batch may fill, 0-10s (default 1s).")
     String batchWindow;
 
+    @Mixin
+    EndpointAllowOptions endpoints;
+
     public static void main(String[] args) {
         SchemaClasses.trust();
         System.exit(new CommandLine(new DispatcherMain())
@@ -66,8 +71,11 @@ public final class DispatcherMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PipelineSettings settings = connection.settings(
-                batchWindow == null ? Map.of() : Map.of(PREFIX + "batch-window", batchWindow));
+        Map<String, String> options = new HashMap<>(endpoints.settings());
+        if (batchWindow != null) {
+            options.put(PREFIX + "batch-window", batchWindow);
+        }
+        PipelineSettings settings = connection.settings(options);
         var metrics = DispatcherService.metricsRegistry();
         DispatcherConfig config = config(settings, metrics);
         log.info("starting with settings {}", settings.describe());

@@ -7,6 +7,7 @@ import dev.webhookpipeline.producer.TenantConfigClient;
 import dev.webhookpipeline.schema.EventType;
 import dev.webhookpipeline.schema.WebhookConfig;
 import dev.webhookpipeline.settings.Connectivity;
+import dev.webhookpipeline.settings.EndpointAllowOptions;
 import dev.webhookpipeline.settings.PipelineSettings;
 import dev.webhookpipeline.signing.SecretRotation;
 import dev.webhookpipeline.tenant.EndpointPolicy;
@@ -24,10 +25,10 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "config", mixinStandardHelpOptions = true, description = "Set, show or delete a tenant's webhook config.",
         subcommands = {ConfigCommand.Set.class, ConfigCommand.Show.class, ConfigCommand.Delete.class,

@@ -3,6 +3,7 @@ package dev.webhookpipeline.producer.cli;
 import dev.webhookpipeline.producer.TenantConfigClient;
 import dev.webhookpipeline.schema.WebhookConfig;
 import dev.webhookpipeline.settings.Durations;
+import dev.webhookpipeline.settings.EndpointAllowOptions;
 import dev.webhookpipeline.signing.SecretRotation;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -1,4 +1,4 @@
-package dev.webhookpipeline.producer.cli;
+package dev.webhookpipeline.settings;
 
 import dev.webhookpipeline.tenant.EndpointPolicy;
 import java.util.ArrayList;
@@ -7,8 +7,11 @@ import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
-/** Opens the endpoint rules for local development, for a command that saves a tenant's config. */
-final class EndpointAllowOptions {
+/**
+ * Opens the endpoint rules for local development: the same options for a command that saves a
+ * tenant's config ({@code webhookctl}) and for the dispatcher that delivers to it.
+ */
+public final class EndpointAllowOptions {
 
     @Option(names = "--allow-http", description = "Accept a plain-http endpoint (local development only).")
     boolean allowHttp;
@@ -18,7 +21,7 @@ final class EndpointAllowOptions {
     List<String> allowCidrs = new ArrayList<>();
 
     /** The settings these options override. */
-    Map<String, String> settings() {
+    public Map<String, String> settings() {
         Map<String, String> extra = new HashMap<>();
         if (allowHttp) {
             extra.put(EndpointPolicy.ALLOW_HTTP, "true");
