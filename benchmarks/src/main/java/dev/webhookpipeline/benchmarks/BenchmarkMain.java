@@ -1,21 +1,22 @@
 package dev.webhookpipeline.benchmarks;
 
 import dev.webhookpipeline.schema.SchemaClasses;
+import dev.webhookpipeline.settings.JarVersion;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * The benchmark: ceilings, the dispatcher alone, the dispatcher beside its peers (a plain batching
  * loop, Confluent Parallel Consumer), the pipeline end to end, memory at scale and scaling out, all in one run on one in-JVM broker, each figure next to the ceiling it is compared
  * with. Prints a Markdown table; {@code --write BENCHMARKS.md} also records it there.
  */
-@Command(name = "benchmarks", mixinStandardHelpOptions = true, version = "benchmarks 0.1.0",
+@Command(name = "benchmarks", mixinStandardHelpOptions = true, versionProvider = JarVersion.class,
         description = {"Measures the pipeline against this machine's own ceilings, in one run: starts an in-JVM",
                 "Kafka broker, a schema registry and a loopback receiver, prints progress and then a table.", ""},
         exitCodeListHeading = "%nExit codes:%n",

@@ -7,6 +7,7 @@ import dev.webhookpipeline.schema.SchemaClasses;
 import dev.webhookpipeline.settings.ConnectionOptions;
 import dev.webhookpipeline.settings.Connectivity;
 import dev.webhookpipeline.settings.EndpointAllowOptions;
+import dev.webhookpipeline.settings.JarVersion;
 import dev.webhookpipeline.settings.PipelineSettings;
 import dev.webhookpipeline.settings.SettingsException;
 import dev.webhookpipeline.tenant.EndpointPolicy;
@@ -29,7 +30,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
 /** The dispatcher as a process: one member of the delivery consumer group. */
-@Command(name = "dispatcher", mixinStandardHelpOptions = true, version = "dispatcher 0.1.0",
+@Command(name = "dispatcher", mixinStandardHelpOptions = true, versionProvider = JarVersion.class,
         description = {"Delivers the outbound topic's webhooks to tenants' endpoints, in order per tenant,"
                 + " committing offsets only after HTTP 200. Start more instances (up to the partition count) to scale."},
         exitCodeListHeading = "%nExit codes:%n",

@@ -2,6 +2,7 @@ package dev.webhookpipeline.launcher;
 
 import dev.webhookpipeline.schema.SchemaClasses;
 import dev.webhookpipeline.settings.Connectivity;
+import dev.webhookpipeline.settings.JarVersion;
 import dev.webhookpipeline.settings.PipelineSettings;
 import dev.webhookpipeline.settings.SettingsException;
 import dev.webhookpipeline.signing.SigningSecret;
@@ -28,10 +29,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.apache.kafka.clients.admin.Admin;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /**
  * The whole pipeline on one machine: a KRaft broker and an Apicurio registry as child processes, the
@@ -39,7 +40,7 @@ import picocli.CommandLine.Parameters;
  * in-process {@link DemoReceiver} and a trickle of sample events. Progress goes to stderr, the ready
  * summary and the demo receiver's lines to stdout. SIGTERM / Ctrl-C stops everything in reverse order.
  */
-@Command(name = "run-local", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "run-local", mixinStandardHelpOptions = true, sortOptions = false, versionProvider = JarVersion.class,
         description = {"Runs the whole webhook pipeline on this machine: Kafka (KRaft, data kept in --data-dir),"
                 + " the schema registry, the topics, the router and the dispatcher. With 'demo', also a demo"
                 + " tenant, a receiver that prints each webhook, and a trickle of sample events.",

@@ -3,6 +3,7 @@ package dev.webhookpipeline.router;
 import dev.webhookpipeline.registry.SchemaRegistryClient;
 import dev.webhookpipeline.schema.SchemaClasses;
 import dev.webhookpipeline.settings.ConnectionOptions;
+import dev.webhookpipeline.settings.JarVersion;
 import dev.webhookpipeline.settings.PipelineSettings;
 import dev.webhookpipeline.settings.SettingsException;
 import dev.webhookpipeline.topics.SubjectInitializer;
@@ -19,13 +20,13 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** The router process: {@code java -jar streams-router.jar --bootstrap-servers ... --schema-registry-url ...}. */
-@Command(name = "streams-router", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "streams-router", mixinStandardHelpOptions = true, sortOptions = false, versionProvider = JarVersion.class,
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:stopped cleanly", "1:could not start, or stopped on an error (the message says why)",
             "2:invalid command line", "143:stopped by SIGTERM (after a clean shutdown)"},

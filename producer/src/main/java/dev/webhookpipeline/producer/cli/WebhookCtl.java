@@ -2,15 +2,16 @@ package dev.webhookpipeline.producer.cli;
 
 import dev.webhookpipeline.schema.SchemaClasses;
 import dev.webhookpipeline.settings.ConnectionOptions;
+import dev.webhookpipeline.settings.JarVersion;
 import dev.webhookpipeline.settings.PipelineSettings;
 import java.io.PrintWriter;
 import java.util.Map;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine;
 
 /** {@code webhookctl}: publish events and manage tenants' webhook configs from the command line. */
-@Command(name = "webhookctl", mixinStandardHelpOptions = true, version = "webhookctl 0.1.0",
+@Command(name = "webhookctl", mixinStandardHelpOptions = true, versionProvider = JarVersion.class,
         description = "Publish domain events and manage tenants' webhook configs on the pipeline's Kafka topics.",
         subcommands = {PublishCommand.class, ConfigCommand.class, TopicsCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
