@@ -151,7 +151,9 @@ public final class PipelineSettings {
         try {
             PipelineTopics.Builder builder = PipelineTopics.builder();
             get(TOPIC_PREFIX).ifPresent(builder::prefix);
-            builder.partitions(integer(PARTITIONS, PipelineTopics.DEFAULT_PARTITIONS));
+            if (get(PARTITIONS).isPresent()) { // otherwise the default, which gives way to existing topics' count
+                builder.partitions(integer(PARTITIONS, PipelineTopics.DEFAULT_PARTITIONS));
+            }
             builder.eventsRetention(duration(EVENTS_RETENTION, PipelineTopics.DEFAULT_EVENTS_RETENTION));
             builder.outboundRetention(duration(OUTBOUND_RETENTION, PipelineTopics.DEFAULT_OUTBOUND_RETENTION));
             return builder.build();

@@ -35,7 +35,10 @@ public final class PipelineTopics {
     private final TopicSpec<String, DeliveryProgress> deliveryState;
     private final TopicSpec<String, TenantCommand> control;
 
+    private final boolean partitionsGiven;
+
     private PipelineTopics(Builder b) {
+        this.partitionsGiven = b.partitionsGiven;
         this.prefix = b.prefix;
         this.events = new TopicSpec<>(b.prefix + "events", "domain events from upstream services",
                 String.class, DomainEvent.class, b.partitions, TopicSpec.CleanupPolicy.DELETE,
@@ -92,6 +95,14 @@ public final class PipelineTopics {
         return control;
     }
 
+    /**
+     * Whether the partition count was chosen (a setting or option) rather than defaulted: a chosen
+     * count must match existing topics, a default one gives way to theirs ({@link TopicInitializer#ensure(PipelineTopics)}).
+     */
+    public boolean partitionsGiven() {
+        return partitionsGiven;
+    }
+
     public List<TopicSpec<?, ?>> all() {
         return List.of(events, tenantConfig, outbound, deadLetter, deliveryState, control);
     }
@@ -99,6 +110,7 @@ public final class PipelineTopics {
     public static final class Builder {
         private String prefix = "webhooks.";
         private int partitions = DEFAULT_PARTITIONS;
+        private boolean partitionsGiven;
         private Duration eventsRetention = DEFAULT_EVENTS_RETENTION;
         private Duration outboundRetention = DEFAULT_OUTBOUND_RETENTION;
         private Duration deadLetterRetention = DEFAULT_DEAD_LETTER_RETENTION;
@@ -120,6 +132,7 @@ public final class PipelineTopics {
                 throw new IllegalArgumentException("partitions must be at least 1, got " + partitions);
             }
             this.partitions = partitions;
+            this.partitionsGiven = true;
             return this;
         }
 

@@ -1,10 +1,12 @@
 package dev.webhookpipeline.topics;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -25,11 +27,14 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  * checks existing ones. Partition count and cleanup policy must match (a wrong count breaks
  * co-partitioning and per-tenant order; a wrong policy loses configs or keeps garbage), so a
  * difference fails with a {@link TopicMismatchException}; a different retention is reported as a
- * warning, since operators tune it.
+ * warning, since operators tune it. When nobody chose a partition count
+ * ({@link PipelineTopics#partitionsGiven()}), the count of the topics that exist is the count: they
+ * need only agree with each other, and missing ones are created with it.
  */
 public final class TopicInitializer {
 
-    public record Report(List<String> created, List<String> existing, List<String> warnings) {}
+    /** What was created and found, warnings, and the partition count every pipeline topic has. */
+    public record Report(List<String> created, List<String> existing, List<String> warnings, int partitions) {}
 
     private final Admin admin;
     private final long timeoutMs;
@@ -43,12 +48,33 @@ public final class TopicInitializer {
         this.timeoutMs = timeoutMs;
     }
 
+    /** The pipeline's topics; a defaulted partition count gives way to the existing topics' count. */
+    public Report ensure(PipelineTopics topics) {
+        return ensure(topics.all(), !topics.partitionsGiven());
+    }
+
+    /** These topics, with exactly their specs' partition counts. */
     public Report ensure(Collection<? extends TopicSpec<?, ?>> specs) {
+        return ensure(specs, false);
+    }
+
+    private Report ensure(Collection<? extends TopicSpec<?, ?>> specs, boolean adoptExistingCount) {
         try {
             Set<String> present = admin.listTopics().names().get(timeoutMs, TimeUnit.MILLISECONDS);
+            Map<String, Integer> existingCounts = new LinkedHashMap<>();
+            if (adoptExistingCount) {
+                List<String> found = specs.stream().map(TopicSpec::name).filter(present::contains).toList();
+                if (!found.isEmpty()) {
+                    describeOnceVisible(found).forEach((name, d) -> existingCounts.put(name, d.partitions().size()));
+                }
+            }
+            // The count the pipeline's topics must have: the existing ones', when they agree and nobody chose one.
+            Set<Integer> counts = Set.copyOf(existingCounts.values());
+            OptionalInt adopted = counts.size() == 1 ? OptionalInt.of(counts.iterator().next()) : OptionalInt.empty();
             List<String> created = new ArrayList<>();
             List<NewTopic> toCreate = specs.stream().filter(s -> !present.contains(s.name()))
-                    .map(s -> new NewTopic(s.name(), Optional.of(s.partitions()), Optional.empty()).configs(s.configs()))
+                    .map(s -> new NewTopic(s.name(), Optional.of(adopted.orElse(s.partitions())), Optional.empty())
+                            .configs(s.configs()))
                     .toList();
             for (var entry : admin.createTopics(toCreate).values().entrySet()) {
                 try {
@@ -63,11 +89,12 @@ public final class TopicInitializer {
             awaitLeaders(created);
             List<String> existing = specs.stream().map(TopicSpec::name).filter(n -> !created.contains(n)).toList();
             List<String> warnings = new ArrayList<>();
-            List<String> problems = check(specs, warnings);
+            List<String> problems = check(specs, warnings, adoptExistingCount ? adopted : OptionalInt.empty(), existingCounts);
             if (!problems.isEmpty()) {
                 throw new TopicMismatchException(problems);
             }
-            return new Report(created, existing, warnings);
+            int partitions = specs.isEmpty() ? 0 : adopted.orElse(specs.iterator().next().partitions());
+            return new Report(created, existing, warnings, partitions);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
                 throw notAnswering(e.getCause()); // the admin client's own timeout: same story as ours
@@ -87,7 +114,12 @@ public final class TopicInitializer {
                 + " ms while ensuring topics: check bootstrap.servers and that the brokers are up", cause);
     }
 
-    private List<String> check(Collection<? extends TopicSpec<?, ?>> specs, List<String> warnings)
+    /**
+     * @param adopted the existing topics' common count, when it replaces the specs' defaulted one
+     * @param existingCounts the counts of the topics that existed, when a defaulted count was to give way
+     */
+    private List<String> check(Collection<? extends TopicSpec<?, ?>> specs, List<String> warnings, OptionalInt adopted,
+                               Map<String, Integer> existingCounts)
             throws ExecutionException, InterruptedException, TimeoutException {
         List<String> names = specs.stream().map(TopicSpec::name).toList();
         Map<String, TopicDescription> descriptions = describeOnceVisible(names);
@@ -95,10 +127,17 @@ public final class TopicInitializer {
                         .map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n)).collect(Collectors.toList()))
                 .all().get(timeoutMs, TimeUnit.MILLISECONDS);
         List<String> problems = new ArrayList<>();
+        if (Set.copyOf(existingCounts.values()).size() > 1) {
+            problems.add("the pipeline's topics have different partition counts (" + existingCounts.entrySet().stream()
+                    .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "))
+                    + "): they must all have the same count to stay co-partitioned");
+            return problems;
+        }
         for (TopicSpec<?, ?> spec : specs) {
             int partitions = descriptions.get(spec.name()).partitions().size();
-            if (partitions != spec.partitions()) {
-                problems.add(spec.name() + " has " + partitions + " partitions, the pipeline needs " + spec.partitions()
+            int needed = adopted.orElse(spec.partitions());
+            if (partitions != needed) {
+                problems.add(spec.name() + " has " + partitions + " partitions, the pipeline needs " + needed
                         + " (all its topics must have the same count to stay co-partitioned)");
             }
             Config config = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, spec.name()));

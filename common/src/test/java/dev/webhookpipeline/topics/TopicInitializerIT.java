@@ -73,6 +73,39 @@ class TopicInitializerIT {
     }
 
     @Test
+    void aDefaultedPartitionCountGivesWayToTheExistingTopicsAndAChosenOneMustMatch() throws Exception {
+        String prefix = TestServices.uniquePrefix("adopt");
+        // Created by `webhookctl topics ensure --partitions 6`, say: two of the topics exist with 6 partitions.
+        PipelineTopics six = PipelineTopics.builder().prefix(prefix).partitions(6).build();
+        new TopicInitializer(admin).ensure(List.of(six.events(), six.outbound()));
+
+        PipelineTopics defaulted = PipelineTopics.builder().prefix(prefix).build(); // no count chosen
+        assertThat(defaulted.partitionsGiven()).isFalse();
+        var report = new TopicInitializer(admin).ensure(defaulted);
+        assertThat(report.partitions()).isEqualTo(6);
+        assertThat(report.created()).contains(defaulted.tenantConfig().name());
+        assertThat(admin.describeTopics(List.of(defaulted.tenantConfig().name())).allTopicNames().get()
+                .get(defaulted.tenantConfig().name()).partitions()).as("created with the existing count").hasSize(6);
+
+        PipelineTopics twelve = PipelineTopics.builder().prefix(prefix).partitions(12).build();
+        assertThatThrownBy(() -> new TopicInitializer(admin).ensure(twelve))
+                .isInstanceOfSatisfying(TopicMismatchException.class, e -> assertThat(e.problems())
+                        .contains(twelve.events().name() + " has 6 partitions, the pipeline needs 12"
+                                + " (all its topics must have the same count to stay co-partitioned)"));
+    }
+
+    @Test
+    void existingTopicsThatDisagreeAreRefusedEvenWithoutAChosenCount() throws Exception {
+        PipelineTopics topics = PipelineTopics.builder().prefix(TestServices.uniquePrefix("disagree")).build();
+        admin.createTopics(List.of(new NewTopic(topics.events().name(), Optional.of(6), Optional.empty()),
+                new NewTopic(topics.outbound().name(), Optional.of(3), Optional.empty()))).all().get();
+        assertThatThrownBy(() -> new TopicInitializer(admin).ensure(topics))
+                .isInstanceOfSatisfying(TopicMismatchException.class, e -> assertThat(e.problems()).containsExactly(
+                        "the pipeline's topics have different partition counts (" + topics.events().name() + " 6, "
+                                + topics.outbound().name() + " 3): they must all have the same count to stay co-partitioned"));
+    }
+
+    @Test
     void aDifferentRetentionIsOnlyAWarning() throws Exception {
         PipelineTopics topics = PipelineTopics.builder().prefix(TestServices.uniquePrefix("retention")).build();
         admin.createTopics(List.of(new NewTopic(topics.events().name(), Optional.of(12), Optional.empty())

@@ -85,7 +85,9 @@ public final class DispatcherMain implements Callable<Integer> {
         Connectivity.requireRegistry(settings.registryClient());
         PipelineTopics topics = settings.topics();
         try (Admin admin = Admin.create(settings.kafkaProperties())) {
-            new TopicInitializer(admin).ensure(topics.all());
+            TopicInitializer.Report report = new TopicInitializer(admin).ensure(topics);
+            log.info("topics: {} partitions each; created {}", report.partitions(), report.created());
+            report.warnings().forEach(w -> log.warn("{}", w));
         }
         new SubjectInitializer(config.registry()).ensure(topics.all());
 

@@ -169,7 +169,7 @@ public final class LocalPipeline implements Callable<Integer> {
                     Map.of(PipelineSettings.BOOTSTRAP_SERVERS, bootstrap, "schema.registry.url", registry.url()));
             PipelineTopics topics = settings.topics();
             try (Admin admin = Admin.create(settings.kafkaProperties())) {
-                new TopicInitializer(admin).ensure(topics.all());
+                new TopicInitializer(admin).ensure(topics);
             }
             new SubjectInitializer(settings.registryClient()).ensure(topics.all());
             progress.printf("topics and schemas ready in %.1f s%n", seconds(t));

@@ -124,8 +124,9 @@ public final class RouterMain implements Callable<Integer> {
         adminProps.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(timeoutMs, 30_000));
         adminProps.keySet().retainAll(AdminClientConfig.configNames()); // no "unknown config" noise from Streams keys
         try (Admin admin = Admin.create(adminProps)) {
-            TopicInitializer.Report report = new TopicInitializer(admin, timeoutMs).ensure(router.topics().all());
-            log.info("topics created {}, existing {}", report.created(), report.existing());
+            TopicInitializer.Report report = new TopicInitializer(admin, timeoutMs).ensure(router.topics());
+            log.info("topics ({} partitions each) created {}, existing {}", report.partitions(), report.created(),
+                    report.existing());
             report.warnings().forEach(w -> log.warn("{}", w));
         }
         registry.checkReachable();

@@ -55,8 +55,8 @@ final class TopicsCommand {
             PipelineTopics layout = settings.topics();
             Connectivity.requireKafka(settings.kafkaProperties(), Duration.ofSeconds(15));
             try (Admin admin = Admin.create(settings.kafkaProperties())) {
-                var report = new TopicInitializer(admin).ensure(layout.all());
-                report.created().forEach(t -> out.println("created " + t));
+                var report = new TopicInitializer(admin).ensure(layout);
+                report.created().forEach(t -> out.println("created " + t + " (" + report.partitions() + " partitions)"));
                 report.existing().forEach(t -> out.println("ok      " + t));
                 report.warnings().forEach(w -> spec.commandLine().getErr().println("warning: " + w));
             }
