@@ -11,7 +11,7 @@ import dev.webhookpipeline.schema.OutboundWebhook;
 import dev.webhookpipeline.schema.WebhookConfig;
 import dev.webhookpipeline.serde.AvroDeserializer;
 import dev.webhookpipeline.serde.AvroSerializer;
-import dev.webhookpipeline.testsupport.RealServicesExtension;
+import dev.webhookpipeline.testing.FakeSchemaRegistry;
 import dev.webhookpipeline.testsupport.SampleRecords;
 import dev.webhookpipeline.testsupport.TestServices;
 import dev.webhookpipeline.topics.PipelineTopics;
@@ -35,18 +35,18 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Every routing rule, id sequencing and dead-lettering on {@link TopologyTestDriver}, with the real
- * schema registry for the Avro frames. The driver processes records in the order they are piped
- * (arrival order); the timestamp-ordered choice between the two topics is covered by RouterFollowIT.
+ * Every routing rule, id sequencing and dead-lettering on {@link TopologyTestDriver}, with an
+ * in-memory schema registry for the Avro frames (a unit test: no broker, no registry process). The
+ * driver processes records in the order they are piped (arrival order); the timestamp-ordered choice
+ * between the two topics is covered by {@link RouterIT} on the real broker.
  */
-@ExtendWith(RealServicesExtension.class)
 class RouterTopologyTest {
 
     private static final Instant CUTOVER = Instant.parse("2026-06-01T00:00:00Z");
@@ -63,10 +63,18 @@ class RouterTopologyTest {
     private final AvroSerializer<WebhookConfig> configSerializer = new AvroSerializer<>(registry, true);
     private Path stateDir;
 
+    private static FakeSchemaRegistry fakeRegistry;
+
     @BeforeAll
-    static void registry(TestServices services) {
-        registry = SchemaRegistryClient.builder(services.schemaRegistryUrl()).build();
+    static void registry() {
+        fakeRegistry = FakeSchemaRegistry.start();
+        registry = fakeRegistry.client();
         topics = PipelineTopics.builder().prefix(TestServices.uniquePrefix("topology")).partitions(1).build();
+    }
+
+    @AfterAll
+    static void stopRegistry() {
+        fakeRegistry.close();
     }
 
     @BeforeEach
