@@ -37,20 +37,6 @@ public record DispatcherConfig(
         int maxTenantSeries) {
 
     public static final Duration MAX_BATCH_WINDOW = Duration.ofSeconds(10);
-    /** Memory for queued webhooks per partition (bodies counted at two bytes a character). */
-    public static final long DEFAULT_PARTITION_BUFFER_BYTES = 8L * 1024 * 1024;
-    /**
-     * How often the changed tenants' delivery states are written. Each write is a Kafka record per
-     * tenant: with thousands of tenants a short interval costs more than the deliveries. A crash
-     * can repeat (with the same ids) what was delivered within one interval.
-     */
-    public static final Duration DEFAULT_PROGRESS_INTERVAL = Duration.ofSeconds(1);
-    /**
-     * How many webhooks of an unbatched tenant one request thread sends, one per request, each after
-     * the previous one's 200: the next one goes at once instead of after a trip through the loop. A
-     * config change stops a run before its next request.
-     */
-    public static final int DEFAULT_UNBATCHED_RUN = 8;
 
     public DispatcherConfig {
         Objects.requireNonNull(kafkaProperties, "kafkaProperties");
@@ -89,21 +75,21 @@ public record DispatcherConfig(
         private String groupId;
         private EndpointPolicy endpointPolicy = EndpointPolicy.strict();
         private Egress egress = Egress.direct();
-        private Duration batchWindow = Duration.ofSeconds(1);
-        private Duration batchTimeout = Duration.ofSeconds(5);
-        private Duration singleTimeout = Duration.ofSeconds(10);
-        private boolean successAny2xx;
-        private int maxInFlight = 256;
-        private int tenantCapacity = 1_000;
-        private long partitionBufferBytes = DEFAULT_PARTITION_BUFFER_BYTES;
+        private Duration batchWindow = DispatcherSetting.BATCH_WINDOW.defaultDuration();
+        private Duration batchTimeout = DispatcherSetting.BATCH_TIMEOUT.defaultDuration();
+        private Duration singleTimeout = DispatcherSetting.SINGLE_TIMEOUT.defaultDuration();
+        private boolean successAny2xx = DispatcherSetting.SUCCESS_ANY_2XX.defaultBoolean();
+        private int maxInFlight = DispatcherSetting.MAX_IN_FLIGHT.defaultInt();
+        private int tenantCapacity = DispatcherSetting.TENANT_CAPACITY.defaultInt();
+        private long partitionBufferBytes = DispatcherSetting.PARTITION_BUFFER_BYTES.defaultInt();
         private RetrySchedule retrySchedule = RetrySchedule.STANDARD;
         private Duration commitInterval = Duration.ofMillis(500);
-        private Duration progressInterval = DEFAULT_PROGRESS_INTERVAL;
-        private int unbatchedRun = DEFAULT_UNBATCHED_RUN;
+        private Duration progressInterval = DispatcherSetting.PROGRESS_INTERVAL.defaultDuration();
+        private int unbatchedRun = DispatcherSetting.UNBATCHED_RUN.defaultInt();
         private Clock clock = Clock.systemUTC();
         private io.micrometer.core.instrument.MeterRegistry meterRegistry =
                 new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
-        private int maxTenantSeries = 200;
+        private int maxTenantSeries = DispatcherSetting.MAX_TENANT_SERIES.defaultInt();
 
         private Builder(Map<String, Object> kafkaProperties, SchemaRegistryClient registry, PipelineTopics topics) {
             this.kafkaProperties = kafkaProperties;

@@ -1,5 +1,17 @@
 package dev.webhookpipeline.dispatcher;
 
+import static dev.webhookpipeline.dispatcher.DispatcherSetting.BATCH_TIMEOUT;
+import static dev.webhookpipeline.dispatcher.DispatcherSetting.BATCH_WINDOW;
+import static dev.webhookpipeline.dispatcher.DispatcherSetting.GROUP_ID;
+import static dev.webhookpipeline.dispatcher.DispatcherSetting.MAX_IN_FLIGHT;
+import static dev.webhookpipeline.dispatcher.DispatcherSetting.MAX_TENANT_SERIES;
+import static dev.webhookpipeline.dispatcher.DispatcherSetting.PARTITION_BUFFER_BYTES;
+import static dev.webhookpipeline.dispatcher.DispatcherSetting.PROGRESS_INTERVAL;
+import static dev.webhookpipeline.dispatcher.DispatcherSetting.SINGLE_TIMEOUT;
+import static dev.webhookpipeline.dispatcher.DispatcherSetting.SUCCESS_ANY_2XX;
+import static dev.webhookpipeline.dispatcher.DispatcherSetting.TENANT_CAPACITY;
+import static dev.webhookpipeline.dispatcher.DispatcherSetting.UNBATCHED_RUN;
+
 import dev.webhookpipeline.admin.OperatorAuth;
 import dev.webhookpipeline.dispatcher.admin.SessionPolicy;
 import dev.webhookpipeline.dispatcher.egress.Egress;
@@ -15,6 +27,7 @@ import dev.webhookpipeline.topics.PipelineTopics;
 import dev.webhookpipeline.topics.SubjectInitializer;
 import dev.webhookpipeline.topics.TopicInitializer;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,24 +50,21 @@ import picocli.CommandLine;
         exitCodeList = {"0:stopped cleanly", "1:could not start, or a part stopped on its own (the message says which)",
                 "2:invalid command line"},
         footer = {"", "Settings, highest first: options, environment (KAFKA_<PROPERTY>, SCHEMA_REGISTRY_URL, PIPELINE_<SETTING>),"
-                + " the --config file. Dispatcher settings: pipeline.dispatcher.group-id, .batch-window (0-10s),"
-                + " .batch-timeout (5s), .single-timeout (10s), .max-in-flight (256), .success-any-2xx (false), .progress-interval (1s), .unbatched-run (8),"
-                + " .tenant-capacity (1000), .partition-buffer-bytes (8388608); endpoints: pipeline.endpoints.allow-http,"
+                + " the --config file. Dispatcher settings (key, default, meaning) are listed below; endpoints: pipeline.endpoints.allow-http,"
                 + " pipeline.endpoints.allow-cidrs; egress: pipeline.egress.proxy (host:port of an HTTP CONNECT proxy),"
                 + " pipeline.egress.local-address (an IP of this machine); admin API: pipeline.admin.port (off unless set), pipeline.admin.host"
                 + " (127.0.0.1), pipeline.admin.token (required with the port; env PIPELINE_ADMIN_TOKEN),"
                 + " pipeline.admin.session-idle (30m), pipeline.admin.session-lifetime (8h), pipeline.admin.https"
-                + " (false; true gives the session cookie Secure);"
-                + " pipeline.metrics.max-tenant-series (200)."})
+                + " (false; true gives the session cookie Secure).", ""})
 public final class DispatcherMain implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(DispatcherMain.class);
-    static final String PREFIX = "pipeline.dispatcher.";
 
     @Mixin
     ConnectionOptions connection;
 
-    @Option(names = "--batch-window", paramLabel = "DURATION", description = "How long a batch may fill, 0-10s (default 1s).")
+    @Option(names = "--batch-window", paramLabel = "DURATION",
+            description = "How long a batch may fill, 0-10s (pipeline.dispatcher.batch-window, below).")
     String batchWindow;
 
     @Mixin
@@ -62,7 +72,14 @@ public final class DispatcherMain implements Callable<Integer> {
 
     public static void main(String[] args) {
         SchemaClasses.trust();
-        System.exit(new CommandLine(new DispatcherMain())
+        CommandLine command = new CommandLine(new DispatcherMain());
+        // The settings table comes from DispatcherSetting, where the defaults are kept.
+        String[] footer = command.getCommandSpec().usageMessage().footer();
+        String[] settings = DispatcherSetting.help();
+        String[] withSettings = Arrays.copyOf(footer, footer.length + settings.length);
+        System.arraycopy(settings, 0, withSettings, footer.length, settings.length);
+        command.getCommandSpec().usageMessage().footer(withSettings);
+        System.exit(command
                 .setExecutionExceptionHandler((e, cli, parsed) -> {
                     cli.getErr().println("dispatcher: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
                     return 1;
@@ -74,7 +91,7 @@ public final class DispatcherMain implements Callable<Integer> {
     public Integer call() throws Exception {
         Map<String, String> options = new HashMap<>(endpoints.settings());
         if (batchWindow != null) {
-            options.put(PREFIX + "batch-window", batchWindow);
+            options.put(BATCH_WINDOW.key, batchWindow);
         }
         PipelineSettings settings = connection.settings(options);
         var metrics = DispatcherService.metricsRegistry();
@@ -156,24 +173,31 @@ public final class DispatcherMain implements Callable<Integer> {
     static DispatcherConfig config(PipelineSettings settings, io.micrometer.core.instrument.MeterRegistry metrics) {
         var builder = DispatcherConfig.builder(settings.kafkaProperties(), settings.registryClient(), settings.topics())
                 .meterRegistry(metrics)
-                .maxTenantSeries(settings.integer("pipeline.metrics.max-tenant-series", 200))
+                .maxTenantSeries(integer(settings, MAX_TENANT_SERIES))
                 .endpointPolicy(EndpointPolicy.from(settings))
                 .egress(Egress.from(settings))
-                .batchWindow(settings.duration(PREFIX + "batch-window", Duration.ofSeconds(1)))
-                .batchTimeout(settings.duration(PREFIX + "batch-timeout", Duration.ofSeconds(5)))
-                .singleTimeout(settings.duration(PREFIX + "single-timeout", Duration.ofSeconds(10)))
-                .successAny2xx(settings.bool(PREFIX + "success-any-2xx", false))
-                .maxInFlight(settings.integer(PREFIX + "max-in-flight", 256))
-                .progressInterval(settings.duration(PREFIX + "progress-interval", DispatcherConfig.DEFAULT_PROGRESS_INTERVAL))
-                .unbatchedRun(settings.integer(PREFIX + "unbatched-run", DispatcherConfig.DEFAULT_UNBATCHED_RUN))
-                .tenantCapacity(settings.integer(PREFIX + "tenant-capacity", 1_000))
-                .partitionBufferBytes(settings.integer(PREFIX + "partition-buffer-bytes",
-                        (int) DispatcherConfig.DEFAULT_PARTITION_BUFFER_BYTES));
-        settings.get(PREFIX + "group-id").ifPresent(builder::groupId);
+                .batchWindow(duration(settings, BATCH_WINDOW))
+                .batchTimeout(duration(settings, BATCH_TIMEOUT))
+                .singleTimeout(duration(settings, SINGLE_TIMEOUT))
+                .successAny2xx(settings.bool(SUCCESS_ANY_2XX.key, SUCCESS_ANY_2XX.defaultBoolean()))
+                .maxInFlight(integer(settings, MAX_IN_FLIGHT))
+                .progressInterval(duration(settings, PROGRESS_INTERVAL))
+                .unbatchedRun(integer(settings, UNBATCHED_RUN))
+                .tenantCapacity(integer(settings, TENANT_CAPACITY))
+                .partitionBufferBytes(integer(settings, PARTITION_BUFFER_BYTES));
+        settings.get(GROUP_ID.key).ifPresent(builder::groupId);
         try {
             return builder.build();
         } catch (IllegalArgumentException e) {
-            throw new dev.webhookpipeline.settings.SettingsException(e.getMessage());
+            throw new SettingsException(e.getMessage());
         }
+    }
+
+    private static Duration duration(PipelineSettings settings, DispatcherSetting setting) {
+        return settings.duration(setting.key, setting.defaultDuration());
+    }
+
+    private static int integer(PipelineSettings settings, DispatcherSetting setting) {
+        return settings.integer(setting.key, setting.defaultInt());
     }
 }
