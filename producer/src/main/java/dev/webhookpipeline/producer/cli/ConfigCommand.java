@@ -31,8 +31,10 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "config", mixinStandardHelpOptions = true, description = "Set, show or delete a tenant's webhook config.",
-        subcommands = {ConfigCommand.Set.class, ConfigCommand.Show.class, ConfigCommand.Delete.class})
+@Command(name = "config", mixinStandardHelpOptions = true,
+        description = "Set, show or delete a tenant's webhook config; list every tenant, import many at once.",
+        subcommands = {ConfigCommand.Set.class, ConfigCommand.Show.class, ConfigCommand.Delete.class,
+                ConfigListCommand.class, ConfigImportCommand.class})
 final class ConfigCommand {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -191,7 +193,7 @@ final class ConfigCommand {
             return env == null || env.isBlank() ? null : env.strip();
         }
 
-        private static List<EventType> parseTypes(List<String> names) {
+        static List<EventType> parseTypes(List<String> names) {
             List<EventType> types = new ArrayList<>();
             List<String> unknown = new ArrayList<>();
             for (String name : names) {
