@@ -11,11 +11,13 @@ import dev.webhookpipeline.topics.PipelineTopics;
 import dev.webhookpipeline.topics.TopicSpec;
 import java.io.PrintWriter;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -82,7 +84,7 @@ final class ReadCommand implements Callable<Integer> {
         PipelineTopics topics = settings.topics();
         TopicSpec<?, ?> chosen = usage(() -> TopicChoice.resolve(topics, topic));
         EventType wanted = type == null ? null : usage(() -> EventLineParser.eventType(type));
-        if (wanted != null && chosen != topics.events() && chosen != topics.outbound() && chosen != topics.deadLetter()) {
+        if (wanted != null && !List.of(topics.events(), topics.outbound(), topics.deadLetter()).contains(chosen)) {
             throw new ParameterException(spec.commandLine(), "--type filters the events, outbound and dead-letter topics, not "
                     + chosen.name());
         }
@@ -142,12 +144,7 @@ final class ReadCommand implements Callable<Integer> {
         }
     }
 
-    /** Runs a step whose IllegalArgumentException is the user's mistake: a usage error (exit 2). */
-    private <T> T usage(java.util.function.Supplier<T> step) {
-        try {
-            return step.get();
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
-        }
+    private <T> T usage(Supplier<T> step) {
+        return AnalystSession.usage(spec, step);
     }
 }

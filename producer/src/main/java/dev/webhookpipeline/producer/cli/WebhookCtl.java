@@ -14,6 +14,7 @@ import picocli.CommandLine.Mixin;
         description = {"Publish domain events and manage tenants' webhook configs on the pipeline's Kafka topics;",
                 "read any topic as JSON and inspect or requeue dead letters."},
         subcommands = {PublishCommand.class, ConfigCommand.class, TopicsCommand.class, ReadCommand.class,
+                DeadLettersCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:failed: Kafka or the schema registry could not be used, or a config was refused"

@@ -74,7 +74,7 @@ public final class RecordJson {
         }
         Class<?> type = valueType(spec, record).orElse(null);
         if (type == null) {
-            return new Decoded.Undecodable("NOT_AVRO", spec == topics.deadLetter()
+            return new Decoded.Undecodable("NOT_AVRO", topics.deadLetter().equals(spec)
                     ? "dead letter from " + sourceTopic(record) + ", not an Avro topic of this pipeline" : "not an Avro topic");
         }
         try {
@@ -171,15 +171,15 @@ public final class RecordJson {
     }
 
     private Optional<Class<?>> valueType(TopicSpec<?, ?> spec, ConsumerRecord<byte[], byte[]> record) {
-        TopicSpec<?, ?> typed = spec == topics.deadLetter()
+        TopicSpec<?, ?> typed = topics.deadLetter().equals(spec)
                 ? TopicChoice.byName(topics, sourceTopic(record)).orElse(null) : spec;
         return typed == null || !SpecificRecord.class.isAssignableFrom(typed.valueType())
                 ? Optional.empty() : Optional.of(typed.valueType());
     }
 
     private boolean mayHoldSecret(TopicSpec<?, ?> spec, ConsumerRecord<byte[], byte[]> record) {
-        return spec == topics.tenantConfig()
-                || spec == topics.deadLetter() && topics.tenantConfig().name().equals(sourceTopic(record));
+        return topics.tenantConfig().equals(spec)
+                || topics.deadLetter().equals(spec) && topics.tenantConfig().name().equals(sourceTopic(record));
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
@@ -137,6 +138,17 @@ public final class TopicRangeReader implements AutoCloseable {
             }
         }
         return progress(read, partitions);
+    }
+
+    /** The record at this offset, if there is one (not deleted by retention, not a transaction marker). */
+    public Optional<ConsumerRecord<byte[], byte[]>> fetch(String topic, int partition, long offset) {
+        List<ConsumerRecord<byte[], byte[]>> found = new ArrayList<>();
+        read(topic, new Range(new RangeBound.AtOffset(offset), new RangeBound.AtOffset(offset + 1), partition, null, false),
+                record -> {
+                    found.add(record);
+                    return false;
+                }, progress -> {}, () -> false);
+        return found.stream().filter(r -> r.offset() == offset).findFirst();
     }
 
     private Progress progress(long read, List<TopicPartition> partitions) {
