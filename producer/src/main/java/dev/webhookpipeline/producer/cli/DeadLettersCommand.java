@@ -243,12 +243,13 @@ final class DeadLettersCommand {
     }
 
     @Command(name = "requeue", mixinStandardHelpOptions = true,
-            description = {"Write dead letters' original records back to their source topic (events, tenant-config or"
-                    + " outbound) once the cause is fixed (a schema registered, a config corrected): same key, so the"
+            description = {"Write dead letters' original records back to their source topic (events or tenant-config)"
+                    + " once the cause is fixed (a schema registered, a config corrected): same key, so the"
                     + " same partition, behind what is already there; the input's own headers plus requeued-from.",
                     "Each requeue is recorded on the operator-log topic (who, which dead letter, where it went); a dead"
                             + " letter requeued before is refused unless --force. A dead letter that does not hold the"
-                            + " original value (a config's, whose secret was masked; a value too large) is refused.",
+                            + " original value (a config's, whose secret was masked; a value too large), one that still does not"
+                            + " decode, and one from the outbound topic (the dispatcher would skip its old id) are refused.",
                     "Choose dead letters by id, or by the filters with --all-matching.",
                     "Exit code: 0 every chosen dead letter requeued; 3 some refused (each reported with its reason),"
                             + " the rest requeued; 1 Kafka or the registry failed."})

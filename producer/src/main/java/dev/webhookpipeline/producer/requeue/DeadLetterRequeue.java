@@ -28,7 +28,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * Writes dead letters' original records back to the topic they came from — same key bytes (so the
+ * Writes dead letters' original records back to the input topic they came from (events, tenant-config) — same key bytes (so the
  * same partition and per-tenant order), same value, the input's own headers plus
  * {@link DeadLetterHeaders#REQUEUED_FROM} — and records each on the operator log. A dead letter is
  * requeued only when it holds the original bytes, comes from an input topic of this pipeline, now
@@ -86,6 +86,12 @@ public final class DeadLetterRequeue implements AutoCloseable {
     public Optional<String> refusal(ConsumerRecord<byte[], byte[]> deadLetter, boolean force) {
         String source = DeadLetterHeaders.header(deadLetter.headers(), DeadLetterHeaders.SOURCE_TOPIC);
         Optional<TopicSpec<?, ?>> target = source == null ? Optional.empty() : TopicChoice.byName(topics, source);
+        if (target.isPresent() && topics.outbound().equals(target.get())) {
+            // The dispatcher orders a tenant's webhooks by id and skips ids it has passed: written back behind
+            // later webhooks, this one would be skipped without a trace.
+            return Optional.of("it comes from " + source + ": a webhook written back behind the tenant's later ones would be"
+                    + " skipped by the dispatcher as already delivered");
+        }
         if (target.isEmpty() || !inputs().contains(target.get())) {
             return Optional.of("its source topic " + (source == null ? "is not recorded" : source + " is not an input topic"
                     + " of this pipeline (" + String.join(", ", inputs().stream().map(TopicSpec::name).toList()) + ")"));
@@ -141,7 +147,7 @@ public final class DeadLetterRequeue implements AutoCloseable {
     }
 
     private List<TopicSpec<?, ?>> inputs() {
-        return List.of(topics.events(), topics.tenantConfig(), topics.outbound());
+        return List.of(topics.events(), topics.tenantConfig());
     }
 
     private static String sourceCoordinates(ConsumerRecord<byte[], byte[]> deadLetter) {

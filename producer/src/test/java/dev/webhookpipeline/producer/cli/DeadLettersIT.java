@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.webhookpipeline.deadletter.DeadLetterHeaders;
 import dev.webhookpipeline.registry.SchemaRegistryClient;
 import dev.webhookpipeline.router.Router;
 import dev.webhookpipeline.router.RouterSettings;
 import dev.webhookpipeline.schema.DomainEvent;
 import dev.webhookpipeline.schema.EventType;
+import dev.webhookpipeline.schema.OutboundWebhook;
 import dev.webhookpipeline.schema.WebhookConfig;
 import dev.webhookpipeline.serde.AvroSerializer;
 import dev.webhookpipeline.serde.WireFormat;
@@ -31,6 +33,7 @@ import java.util.UUID;
 import org.apache.avro.Schema;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -168,6 +171,25 @@ class DeadLettersIT {
                 .contains("webhookctl config set").contains("requeued 0 dead letters, refused 1");
         assertThat(cli.run("dead-letters", "show", deadLetters(tenant).getFirst().get("id").asText()).out())
                 .doesNotContain(namingAnother.getSecret());
+    }
+
+    /** The header layout is the dispatcher's ({@link DeadLetterHeaders#describe}); what is checked is requeue's refusal. */
+    @Test
+    void aWebhookDeadLetteredFromTheOutboundTopicIsNeverWrittenBackBehindLaterOnes() throws Exception {
+        String tenant = "dl-out-" + UUID.randomUUID();
+        byte[] webhook = new AvroSerializer<OutboundWebhook>(registry, true).serialize(topics.outbound().name(),
+                SampleRecords.outbound(tenant, 40, EventType.TASK_CREATED));
+        var headers = DeadLetterHeaders.describe(new RecordHeaders(), "INVALID_CONTENT", "key differs from tenant_id",
+                topics.outbound().name(), 0, 17, "dispatcher");
+        producer.send(new ProducerRecord<>(topics.deadLetter().name(), null, tenant, webhook, headers)).get();
+        String id = deadLetters(tenant).getFirst().get("id").asText();
+
+        CliRunner.Result refused = cli.run("dead-letters", "requeue", id);
+
+        assertThat(refused.exit()).isEqualTo(3);
+        assertThat(refused.err()).contains(id + ": refused: it comes from " + topics.outbound().name())
+                .contains("skipped by the dispatcher as already delivered");
+        assertThat(parse(cli.run("read", "outbound", "--tenant", tenant))).isEmpty();
     }
 
     @Test
