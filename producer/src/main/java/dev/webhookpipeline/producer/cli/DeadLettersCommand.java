@@ -283,6 +283,11 @@ final class DeadLettersCommand {
                         ? "name the dead letters to requeue (PARTITION:OFFSET ...), or select them with filters and --all-matching"
                         : "give either dead-letter ids or --all-matching with filters, not both");
             }
+            if (allMatching && selection.tenant == null && selection.reason == null && selection.source == null
+                    && selection.from == null && selection.partition == null) {
+                throw new ParameterException(spec.commandLine(), "--all-matching needs at least one filter (--tenant,"
+                        + " --reason, --source, --from, --partition): it would requeue the whole dead-letter topic");
+            }
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
             PipelineSettings settings = deadLetters.top.settings(Map.of());

@@ -197,6 +197,9 @@ class DeadLettersIT {
         CliRunner.Result nothingChosen = cli.run("dead-letters", "requeue");
         assertThat(nothingChosen.exit()).isEqualTo(2);
         assertThat(nothingChosen.err()).contains("name the dead letters to requeue");
+        CliRunner.Result everything = cli.run("dead-letters", "requeue", "--all-matching");
+        assertThat(everything.exit()).isEqualTo(2);
+        assertThat(everything.err()).contains("--all-matching needs at least one filter");
         CliRunner.Result badId = cli.run("dead-letters", "show", "3/17");
         assertThat(badId.exit()).isEqualTo(2);
         assertThat(badId.err()).contains("'3/17' is not PARTITION:OFFSET");
