@@ -13,6 +13,7 @@ import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -112,12 +113,16 @@ final class ReadCommand implements Callable<Integer> {
         if (follow) {
             Runtime.getRuntime().addShutdownHook(onCtrlC);
         }
+        // Each partition's next offset to print: where to resume with --from if the registry fails mid-read.
+        Map<Integer, Long> resumeAt = new TreeMap<>();
         try (TopicRangeReader reader = new TopicRangeReader(settings.kafkaProperties())) {
             TopicRangeReader.Progress done = usage(() -> reader.read(chosen.name(), range, record -> {
                 if (limit != null && printed[0] >= limit) {
                     return false;
                 }
+                resumeAt.putIfAbsent(record.partition(), record.offset());
                 RecordJson.Decoded decoded = json.decode(chosen, record);
+                resumeAt.put(record.partition(), record.offset() + 1);
                 if (wanted != null && decoded instanceof RecordJson.Decoded.Value value
                         && RecordJson.eventType(value.value()).filter(wanted::equals).isEmpty()) {
                     return true;
@@ -136,6 +141,13 @@ final class ReadCommand implements Callable<Integer> {
                     + done.positions().entrySet().stream().map(e -> e.getKey() + ":" + e.getValue())
                     .collect(Collectors.joining(" ")));
             return 0;
+        } catch (RuntimeException e) {
+            if (!resumeAt.isEmpty()) {
+                err.println("stopped after printing " + printed[0] + " records; resume with --from <offset> --partition <p>"
+                        + " at " + resumeAt.entrySet().stream().map(p -> p.getKey() + ":" + p.getValue())
+                        .collect(Collectors.joining(" ")));
+            }
+            throw e;
         } finally {
             finished.countDown();
             if (follow && !stopped.get()) {

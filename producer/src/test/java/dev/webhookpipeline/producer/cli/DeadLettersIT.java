@@ -13,24 +13,20 @@ import dev.webhookpipeline.schema.EventType;
 import dev.webhookpipeline.schema.OutboundWebhook;
 import dev.webhookpipeline.schema.WebhookConfig;
 import dev.webhookpipeline.serde.AvroSerializer;
-import dev.webhookpipeline.serde.WireFormat;
 import dev.webhookpipeline.settings.PipelineSettings;
 import dev.webhookpipeline.testsupport.Await;
 import dev.webhookpipeline.testsupport.RealServicesExtension;
 import dev.webhookpipeline.testsupport.SampleRecords;
 import dev.webhookpipeline.testsupport.TestServices;
 import dev.webhookpipeline.topics.PipelineTopics;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
-import org.apache.avro.Schema;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -90,10 +86,9 @@ class DeadLettersIT {
         publish(tenant, 1);
         // A producer wrote with a schema (DomainEvent plus an optional field) this registry does not have yet:
         // framed with the id it will get when registered, the next one.
-        Schema v2 = withExtraField(DomainEvent.getClassSchema());
-        int lastId = registry.register("probe-" + UUID.randomUUID() + "-value", probeSchema());
+        UnregisteredSchema v2 = UnregisteredSchema.next(registry);
         DomainEvent early = SampleRecords.event(tenant, EventType.TASK_CREATED, 2);
-        byte[] v2Bytes = frame(lastId + 1, early);
+        byte[] v2Bytes = v2.frame(new AvroSerializer<DomainEvent>(registry, true).serialize(topics.events().name(), early));
         send(topics.events().name(), tenant, v2Bytes);
         publish(tenant, 3);
 
@@ -122,7 +117,7 @@ class DeadLettersIT {
         assertThat(tooEarly.err()).contains(id + ": refused: it still does not decode (UNKNOWN_SCHEMA_ID");
 
         // The fix: the producer's schema is registered, and gets the id the record carries.
-        assertThat(registry.register(topics.events().valueSubject(), v2)).isEqualTo(lastId + 1);
+        assertThat(registry.register(topics.events().valueSubject(), v2.schema())).isEqualTo(v2.id());
 
         CliRunner.Result requeued = cli.run("dead-letters", "requeue", id, "--requested-by", "alice");
         assertThat(requeued.exit()).as(requeued.err()).isZero();
@@ -244,25 +239,6 @@ class DeadLettersIT {
             }
         });
         return nodes;
-    }
-
-    /** The event as a writer with {@code v2} encodes it: the extra optional field is null, one more byte (union branch 0). */
-    static byte[] frame(int schemaId, DomainEvent event) {
-        byte[] v1 = new AvroSerializer<DomainEvent>(registry, true).serialize(topics.events().name(), event);
-        byte[] body = Arrays.copyOfRange(v1, WireFormat.HEADER_SIZE, v1.length);
-        return ByteBuffer.allocate(WireFormat.HEADER_SIZE + body.length + 1).put(WireFormat.MAGIC_BYTE).putInt(schemaId)
-                .put(body).put((byte) 0).array();
-    }
-
-    static Schema withExtraField(Schema schema) {
-        String json = schema.toString();
-        return new Schema.Parser().parse(json.substring(0, json.lastIndexOf(']'))
-                + ",{\"name\":\"origin\",\"type\":[\"null\",\"string\"],\"default\":null}]}");
-    }
-
-    static Schema probeSchema() {
-        return new Schema.Parser().parse("{\"type\":\"record\",\"name\":\"Probe" + UUID.randomUUID().toString().replace("-", "")
-                + "\",\"fields\":[]}");
     }
 
     static void send(String topic, String key, byte[] value) {

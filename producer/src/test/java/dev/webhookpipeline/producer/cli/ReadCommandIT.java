@@ -10,6 +10,7 @@ import dev.webhookpipeline.schema.EventSubject;
 import dev.webhookpipeline.schema.EventType;
 import dev.webhookpipeline.serde.AvroSerializer;
 import dev.webhookpipeline.testsupport.Await;
+import dev.webhookpipeline.testsupport.OutageProxy;
 import dev.webhookpipeline.testsupport.RealServicesExtension;
 import dev.webhookpipeline.testsupport.TestServices;
 import dev.webhookpipeline.topics.PipelineTopics;
@@ -24,6 +25,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -65,13 +67,18 @@ class ReadCommandIT {
 
     @Test
     void decodesATenantsEventsToJsonLinesAndPrintsAnUndecodableRecordWithItsBytes() throws Exception {
+        // Topics of its own: a time bound is a position in the partition (offsetsForTimes), so other tests'
+        // records with other timestamps must not share it.
+        CliRunner cli = new CliRunner(services, TestServices.uniquePrefix("read-range"));
+        assertThat(cli.run("topics", "ensure").exit()).isZero();
+        String events = cli.prefix() + "events";
         String tenant = "read-" + UUID.randomUUID();
-        send(topics.events().name(), tenant, event(tenant, EventType.TASK_CREATED, 1), NOW.minus(3, ChronoUnit.HOURS));
+        send(events, tenant, event(tenant, EventType.TASK_CREATED, 1), NOW.minus(3, ChronoUnit.HOURS));
         byte[] garbage = "not avro at all".getBytes(StandardCharsets.UTF_8);
-        send(topics.events().name(), tenant, garbage, NOW.minus(2, ChronoUnit.HOURS));
-        send(topics.events().name(), tenant, event(tenant, EventType.RISK_LEVEL_CHANGED, 2), NOW.minus(90, ChronoUnit.MINUTES));
-        send(topics.events().name(), tenant, event(tenant, EventType.TASK_CREATED, 3), NOW.minus(30, ChronoUnit.MINUTES));
-        send(topics.events().name(), "other-" + tenant, event("other-" + tenant, EventType.TASK_CREATED, 9), NOW);
+        send(events, tenant, garbage, NOW.minus(2, ChronoUnit.HOURS));
+        send(events, tenant, event(tenant, EventType.RISK_LEVEL_CHANGED, 2), NOW.minus(90, ChronoUnit.MINUTES));
+        send(events, tenant, event(tenant, EventType.TASK_CREATED, 3), NOW.minus(30, ChronoUnit.MINUTES));
+        send(events, "other-" + tenant, event("other-" + tenant, EventType.TASK_CREATED, 9), NOW);
 
         CliRunner.Result all = cli.run("read", "events", "--tenant", tenant);
 
@@ -79,7 +86,7 @@ class ReadCommandIT {
         List<JsonNode> lines = parse(all);
         assertThat(lines).hasSize(4).allSatisfy(l -> {
             assertThat(l.get("key").asText()).isEqualTo(tenant);
-            assertThat(l.get("topic").asText()).isEqualTo(topics.events().name());
+            assertThat(l.get("topic").asText()).isEqualTo(events);
         });
         assertThat(lines.get(0).get("value").get("type").asText()).isEqualTo("TASK_CREATED");
         assertThat(lines.get(0).get("value").get("data").asText()).isEqualTo("{\"n\":1}");
@@ -139,8 +146,8 @@ class ReadCommandIT {
     void followPrintsNewRecordsAsTheyArrive() throws Exception {
         String tenant = "follow-" + UUID.randomUUID();
         send(topics.events().name(), tenant, event(tenant, EventType.TASK_CREATED, 1), Instant.now());
-        CompletableFuture<CliRunner.Result> following = CompletableFuture.supplyAsync(() ->
-                cli.run("read", "events", "--tenant", tenant, "--from", "end", "--follow", "--limit", "2"));
+        CompletableFuture<CliRunner.Result> following = cli.start("read", "events", "--tenant", tenant, "--from", "end",
+                "--follow", "--limit", "2").result();
         List<Integer> sent = new ArrayList<>();
         // Keep sending until the reader has seen two: it may start after the first of them was written.
         Await.until("the follower printed two new events", Duration.ofSeconds(60), () -> {
@@ -155,6 +162,36 @@ class ReadCommandIT {
         assertThat(result.exit()).as(result.err()).isZero();
         assertThat(parse(result)).extracting(l -> l.get("value").get("data").asText())
                 .hasSize(2).doesNotContain("{\"n\":1}").allSatisfy(d -> assertThat(d).startsWith("{\"n\":"));
+    }
+
+    @Test
+    void aRegistryOutageMidReadStopsWithExitOneSayingWhereToResume() throws Exception {
+        String tenant = "outage-" + UUID.randomUUID();
+        SchemaRegistryClient direct = SchemaRegistryClient.builder(services.schemaRegistryUrl()).build();
+        UnregisteredSchema v2 = UnregisteredSchema.next(direct);
+        assertThat(direct.register(topics.events().valueSubject(), v2.schema())).isEqualTo(v2.id());
+        try (OutageProxy registry = OutageProxy.inFrontOf(services.schemaRegistryUrl())) {
+            CliRunner.Running reading = cli.start("read", "events", "--tenant", tenant, "--from", "end", "--follow",
+                    "--schema-registry-url", registry.url());
+            // The first event's schema is fetched while the registry is up: it is printed.
+            Await.until("the reader printed the first event", Duration.ofSeconds(60), () -> {
+                send(topics.events().name(), tenant, event(tenant, EventType.TASK_CREATED, 1), Instant.now());
+                return !reading.out().isEmpty() || reading.result().isDone();
+            });
+            registry.down(OutageProxy.Outage.RESET);
+            // Written with a schema id this reader has not fetched yet: it must ask the registry, which is down.
+            send(topics.events().name(), tenant, v2.frame(event(tenant, EventType.TASK_CREATED, 2)), Instant.now());
+            CliRunner.Result result = reading.result().get(60, TimeUnit.SECONDS);
+
+            assertThat(result.exit()).as(result.err()).isEqualTo(1);
+            assertThat(parseLines(result)).isNotEmpty()
+                    .allSatisfy(l -> assertThat(l.get("value").get("data").asText()).isEqualTo("{\"n\":1}"));
+            JsonNode lastPrinted = JSON.readTree(result.lines().getLast());
+            // Resumes at the record it could not decode, the one after the last printed (no other tenant's in between).
+            assertThat(result.err()).contains("stopped after printing " + result.lines().size()
+                    + " records; resume with --from <offset> --partition <p> at " + lastPrinted.get("partition").asInt()
+                    + ":" + (lastPrinted.get("offset").asLong() + 1)).contains("error: ");
+        }
     }
 
     @Test
@@ -192,6 +229,10 @@ class ReadCommandIT {
 
     static List<JsonNode> parse(CliRunner.Result result) {
         assertThat(result.exit()).as(result.err()).isZero();
+        return parseLines(result);
+    }
+
+    static List<JsonNode> parseLines(CliRunner.Result result) {
         List<JsonNode> nodes = new ArrayList<>();
         for (String line : result.lines()) {
             try {
