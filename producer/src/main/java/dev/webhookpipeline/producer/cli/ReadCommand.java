@@ -29,8 +29,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "read", mixinStandardHelpOptions = true,
-        description = {"Decode a range of a pipeline topic through the schema registry and print each record as one"
-                + " JSON line on stdout:",
+        description = {"Decode a range of a pipeline topic to JSON, one line per record.",
+                "Each record is decoded through the schema registry and printed on stdout as",
                 "  {\"topic\",\"partition\",\"offset\",\"timestamp\",\"key\",\"headers\":{...},\"value\":{...}}",
                 "A record whose value does not decode is printed too, with \"undecodable\":{\"reason\",\"message\"} and"
                         + " its bytes as \"value_base64\" (withheld for tenant configs, which may hold a secret).",

@@ -11,14 +11,15 @@ import picocli.CommandLine.Mixin;
 
 /** {@code webhookctl}: publish events and manage tenants' webhook configs from the command line. */
 @Command(name = "webhookctl", mixinStandardHelpOptions = true, version = "webhookctl 0.1.0",
-        description = {"Publish domain events and manage tenants' webhook configs on the pipeline's Kafka topics;",
-                "read any topic as JSON and inspect or requeue dead letters."},
+        description = "Publish domain events and manage tenants' webhook configs on the pipeline's Kafka topics; read"
+                + " any topic as JSON; inspect and requeue dead letters.",
         subcommands = {PublishCommand.class, ConfigCommand.class, TopicsCommand.class, ReadCommand.class,
                 DeadLettersCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:success", "1:failed: Kafka or the schema registry could not be used, or a config was refused"
-                + " (see stderr)", "2:invalid command line",
+        exitCodeList = {"0:success", "1:failed: Kafka or the schema registry could not be used, a config was refused,"
+                + " or a named record does not exist (see stderr)", "2:invalid command line (also an unknown topic or a bad"
+                + " time)",
                 "3:publish, config import, dead-letters requeue: some input was rejected (each is reported on stderr"
                         + " with its line number or id and reason); the rest was applied"},
         footer = {"", "Settings come, highest first, from options, environment (KAFKA_BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL,"

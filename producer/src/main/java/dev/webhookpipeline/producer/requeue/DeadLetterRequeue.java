@@ -129,8 +129,10 @@ public final class DeadLetterRequeue implements AutoCloseable {
             }
         }
         headers.add(DeadLetterHeaders.REQUEUED_FROM, deadLetterId.getBytes(StandardCharsets.UTF_8));
-        RecordMetadata written = send(new ProducerRecord<>(source, null, deadLetter.timestamp(), deadLetter.key(),
-                deadLetter.value(), headers));
+        // Timestamped now, not with the original's time: the router merges events and configs by timestamp,
+        // so only a newer timestamp makes a config fixed before the requeue apply to it.
+        RecordMetadata written = send(new ProducerRecord<>(source, null, null, deadLetter.key(), deadLetter.value(),
+                headers));
         String writtenTo = coordinates(written.topic(), written.partition(), written.offset());
         OperatorAction action = OperatorAction.newBuilder()
                 .setAction(OperatorActionType.REQUEUE_DEAD_LETTER)

@@ -21,6 +21,8 @@ import dev.webhookpipeline.testsupport.TestServices;
 import dev.webhookpipeline.topics.PipelineTopics;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -119,6 +121,7 @@ class DeadLettersIT {
         // The fix: the producer's schema is registered, and gets the id the record carries.
         assertThat(registry.register(topics.events().valueSubject(), v2.schema())).isEqualTo(v2.id());
 
+        Instant beforeRequeue = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         CliRunner.Result requeued = cli.run("dead-letters", "requeue", id, "--requested-by", "alice");
         assertThat(requeued.exit()).as(requeued.err()).isZero();
         JsonNode done = JSON.readTree(requeued.out());
@@ -127,13 +130,18 @@ class DeadLettersIT {
 
         Await.until("the requeued event was routed as the tenant's third webhook", Duration.ofSeconds(60),
                 () -> outbound(tenant).size() == 3);
-        JsonNode third = outbound(tenant).get(2).get("value");
+        JsonNode thirdRecord = outbound(tenant).get(2);
+        JsonNode third = thirdRecord.get("value");
+        assertThat(thirdRecord.get("headers").get("requeued-from").asText()).isEqualTo(
+                topics.deadLetter().name() + "/" + id.replace(':', '/')); // the router passes headers on
         assertThat(third.get("webhook_id").asLong()).isEqualTo(3);
         assertThat(third.get("event_id").asText()).isEqualTo(early.getEventId().toString());
         JsonNode requeuedEvent = JSON.readTree(cli.run("read", "events", "--tenant", tenant).out().lines().toList().getLast());
         assertThat(requeuedEvent.get("headers").get("requeued-from").asText())
                 .isEqualTo(topics.deadLetter().name() + "/" + id.replace(':', '/'));
         assertThat(requeuedEvent.get("headers").has("dlq.reason")).isFalse();
+        // Timestamped at the requeue, so configs written before it apply to it.
+        assertThat(Instant.parse(requeuedEvent.get("timestamp").asText())).isAfterOrEqualTo(beforeRequeue);
 
         // Recorded: on the operator log, in the list, and a second requeue is refused.
         List<JsonNode> log = parse(cli.run("read", "operator-log", "--tenant", tenant));
