@@ -15,6 +15,7 @@ import dev.webhookpipeline.topics.TopicSpec;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -125,7 +126,7 @@ final class DeadLettersCommand {
     static ObjectNode summary(ConsumerRecord<byte[], byte[]> record) {
         ObjectNode node = NODES.objectNode();
         node.put("id", record.partition() + ":" + record.offset());
-        node.put("timestamp", java.time.Instant.ofEpochMilli(record.timestamp()).toString());
+        node.put("timestamp", Instant.ofEpochMilli(record.timestamp()).toString());
         node.put("tenant", tenantOf(record));
         node.put("reason", header(record, DeadLetterHeaders.REASON));
         node.put("message", header(record, DeadLetterHeaders.MESSAGE));

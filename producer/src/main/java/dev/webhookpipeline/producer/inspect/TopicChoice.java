@@ -4,6 +4,7 @@ import dev.webhookpipeline.topics.PipelineTopics;
 import dev.webhookpipeline.topics.TopicSpec;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /** The pipeline topics the analysts' commands read, by short name ({@code events}) or full name ({@code webhooks.events}). */
 public final class TopicChoice {
@@ -34,7 +35,7 @@ public final class TopicChoice {
     }
 
     /** The topic of the layout with this full name, if it is one of the pipeline's. */
-    public static java.util.Optional<TopicSpec<?, ?>> byName(PipelineTopics topics, String fullName) {
+    public static Optional<TopicSpec<?, ?>> byName(PipelineTopics topics, String fullName) {
         return topics.all().stream().filter(t -> t.name().equals(fullName)).<TopicSpec<?, ?>>map(t -> t).findFirst();
     }
 }
