@@ -115,8 +115,8 @@ public final class ConfigDeadLetters {
         return true;
     }
 
-    /** {@code secret} and any future field named like one; {@code secret_header} only names a header. */
-    private static boolean isSecret(String fieldName) {
+    /** {@code secret} and any future field (or header) named like one; {@code secret_header} only names a header. */
+    public static boolean isSecret(String fieldName) {
         String name = fieldName.toLowerCase(Locale.ROOT);
         return name.contains("secret") && !name.equals("secret_header");
     }

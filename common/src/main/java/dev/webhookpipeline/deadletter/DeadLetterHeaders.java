@@ -25,6 +25,12 @@ public final class DeadLetterHeaders {
      * secret masked, or the value removed ({@link ConfigDeadLetters}).
      */
     public static final String VALUE = "dlq.value";
+    /**
+     * On a record written back to its source topic by {@code webhookctl dead-letters requeue}: the
+     * dead letter it came from, as topic/partition/offset. Not a {@code dlq.*} header: it stays if the
+     * record is dead-lettered again.
+     */
+    public static final String REQUEUED_FROM = "requeued-from";
 
     private static final int MAX_MESSAGE_CHARS = 1000;
     /**

@@ -2,6 +2,7 @@ package dev.webhookpipeline.topics;
 
 import dev.webhookpipeline.schema.DeliveryProgress;
 import dev.webhookpipeline.schema.DomainEvent;
+import dev.webhookpipeline.schema.OperatorAction;
 import dev.webhookpipeline.schema.OutboundWebhook;
 import dev.webhookpipeline.schema.TenantCommand;
 import dev.webhookpipeline.schema.WebhookConfig;
@@ -34,6 +35,7 @@ public final class PipelineTopics {
     private final TopicSpec<byte[], byte[]> deadLetter;
     private final TopicSpec<String, DeliveryProgress> deliveryState;
     private final TopicSpec<String, TenantCommand> control;
+    private final TopicSpec<String, OperatorAction> operatorLog;
 
     private final boolean partitionsGiven;
 
@@ -55,6 +57,9 @@ public final class PipelineTopics {
                 String.class, DeliveryProgress.class, b.partitions, TopicSpec.CleanupPolicy.COMPACT, Optional.empty());
         this.control = new TopicSpec<>(b.prefix + "control", "operators' Retry and Refresh commands per tenant",
                 String.class, TenantCommand.class, b.partitions, TopicSpec.CleanupPolicy.DELETE, Optional.of(Duration.ofDays(1)));
+        // Kept forever (retention -1, never compacted): the record of who requeued or replayed what.
+        this.operatorLog = new TopicSpec<>(b.prefix + "operator-log", "what operators and analysts did to the data",
+                String.class, OperatorAction.class, b.partitions, TopicSpec.CleanupPolicy.DELETE, Optional.empty());
     }
 
     /** The production layout: {@code webhooks.*} topics, 12 partitions. */
@@ -103,8 +108,12 @@ public final class PipelineTopics {
         return partitionsGiven;
     }
 
+    public TopicSpec<String, OperatorAction> operatorLog() {
+        return operatorLog;
+    }
+
     public List<TopicSpec<?, ?>> all() {
-        return List.of(events, tenantConfig, outbound, deadLetter, deliveryState, control);
+        return List.of(events, tenantConfig, outbound, deadLetter, deliveryState, control, operatorLog);
     }
 
     public static final class Builder {

@@ -13,11 +13,12 @@ class PipelineTopicsTest {
         PipelineTopics topics = PipelineTopics.defaults();
         assertThat(topics.all()).extracting(TopicSpec::name)
                 .containsExactly("webhooks.events", "webhooks.tenant-config", "webhooks.outbound", "webhooks.dead-letter",
-                        "webhooks.delivery-state", "webhooks.control");
+                        "webhooks.delivery-state", "webhooks.control", "webhooks.operator-log");
         assertThat(topics.all()).allSatisfy(t -> assertThat(t.partitions()).isEqualTo(12));
         assertThat(topics.tenantConfig().cleanupPolicy()).isEqualTo(TopicSpec.CleanupPolicy.COMPACT);
         assertThat(topics.tenantConfig().configs()).containsEntry("retention.ms", "-1");
         assertThat(topics.deliveryState().cleanupPolicy()).isEqualTo(TopicSpec.CleanupPolicy.COMPACT);
+        assertThat(topics.operatorLog().configs()).containsEntry("cleanup.policy", "delete").containsEntry("retention.ms", "-1");
         assertThat(topics.events().configs()).containsEntry("cleanup.policy", "delete")
                 .containsEntry("retention.ms", Long.toString(Duration.ofDays(30).toMillis()));
     }

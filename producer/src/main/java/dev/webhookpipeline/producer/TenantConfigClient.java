@@ -14,9 +14,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -26,6 +30,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -58,41 +63,57 @@ public final class TenantConfigClient implements AutoCloseable {
 
     /** The tenant's current config, read from the config topic up to its end. */
     public Optional<WebhookConfig> get(String tenantId) {
+        return Optional.ofNullable(scan(tenantId).get(tenantId));
+    }
+
+    /** Every tenant's current config, read from the whole config topic up to its end, by tenant id. */
+    public SortedMap<String, WebhookConfig> all() {
+        return scan(null);
+    }
+
+    /**
+     * The latest good config per key, reading the config topic to its end: only the tenant's own
+     * partition when {@code onlyTenant} is given, else every partition.
+     */
+    private SortedMap<String, WebhookConfig> scan(String onlyTenant) {
         Map<String, Object> props = new HashMap<>(kafkaProperties);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.remove(ConsumerConfig.GROUP_ID_CONFIG); // assigned, not subscribed: no group
         AvroDeserializer<WebhookConfig> deserializer = new AvroDeserializer<>(WebhookConfig.class, registry);
-        try (var consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-                new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+        SortedMap<String, WebhookConfig> latest = new TreeMap<>();
+        try (var consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
             int partitions = consumer.partitionsFor(topic, TIMEOUT).size();
             if (partitions == 0) {
                 throw new IllegalStateException("topic " + topic + " does not exist: run `webhookctl topics ensure` first");
             }
-            // The default partitioner's choice, so only the tenant's own partition is read.
-            TopicPartition partition = new TopicPartition(topic,
-                    BuiltInPartitioner.partitionForKey(tenantId.getBytes(StandardCharsets.UTF_8), partitions));
-            consumer.assign(List.of(partition));
-            consumer.seekToBeginning(List.of(partition));
-            long end = consumer.endOffsets(List.of(partition), TIMEOUT).get(partition);
-            WebhookConfig latest = null;
+            List<TopicPartition> assigned = onlyTenant == null
+                    ? IntStream.range(0, partitions).mapToObj(p -> new TopicPartition(topic, p)).toList()
+                    // The default partitioner's choice, so only the tenant's own partition is read.
+                    : List.of(new TopicPartition(topic,
+                            BuiltInPartitioner.partitionForKey(onlyTenant.getBytes(StandardCharsets.UTF_8), partitions)));
+            consumer.assign(assigned);
+            consumer.seekToBeginning(assigned);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(assigned, TIMEOUT);
+            // The deadline is for progress, not the whole read: a topic of many tenants takes longer.
             long deadline = System.nanoTime() + TIMEOUT.toNanos();
-            while (consumer.position(partition, TIMEOUT) < end) {
+            while (!atEnd(consumer, ends)) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("could not read " + topic + " to its end within " + TIMEOUT);
+                    throw new IllegalStateException("could not read " + topic + " to its end: no progress within " + TIMEOUT);
                 }
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (!tenantId.equals(record.key())) {
+                    deadline = System.nanoTime() + TIMEOUT.toNanos();
+                    if (record.key() == null || onlyTenant != null && !onlyTenant.equals(record.key())) {
                         continue; // other tenants' records are not decoded: one of theirs being bad is not ours to fail on
                     }
                     if (record.value() == null) {
-                        latest = null; // deleted
+                        latest.remove(record.key()); // deleted
                         continue;
                     }
                     try {
                         WebhookConfig config = deserializer.deserialize(record.topic(), record.value());
-                        if (tenantId.equals(config.getTenantId())) {
-                            latest = config; // as the router and dispatcher do: a config naming another tenant is refused
+                        if (record.key().equals(config.getTenantId())) {
+                            latest.put(record.key(), config); // as the router and dispatcher do: a config naming another tenant is refused
                         }
                     } catch (RuntimeException e) {
                         if (RecordFailure.isOutage(e)) {
@@ -102,8 +123,12 @@ public final class TenantConfigClient implements AutoCloseable {
                     }
                 }
             }
-            return Optional.ofNullable(latest);
+            return latest;
         }
+    }
+
+    private static boolean atEnd(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> ends) {
+        return ends.entrySet().stream().allMatch(e -> consumer.position(e.getKey(), TIMEOUT) >= e.getValue());
     }
 
     /**
@@ -119,12 +144,44 @@ public final class TenantConfigClient implements AutoCloseable {
         return verdict;
     }
 
+    /** The rules' verdict on the config, writing nothing. */
+    public WebhookConfigRules.Verdict check(WebhookConfig config) {
+        return rules.check(config);
+    }
+
+    /**
+     * Checks the config and, when it passes, sends it without waiting for Kafka's acknowledgement:
+     * for writing many configs in one run. {@link #flush()} then waits for all of them.
+     *
+     * @param written completes when Kafka acknowledged the write (or failed to); not used when the verdict has errors
+     */
+    public WebhookConfigRules.Verdict putAsync(WebhookConfig config, CompletableFuture<RecordMetadata> written) {
+        WebhookConfigRules.Verdict verdict = rules.check(config);
+        if (verdict.ok()) {
+            producer().send(new ProducerRecord<>(topic, config.getTenantId(), config), (metadata, error) -> {
+                if (error != null) {
+                    written.completeExceptionally(error);
+                } else {
+                    written.complete(metadata);
+                }
+            });
+        }
+        return verdict;
+    }
+
+    /** Waits until every config sent with {@link #putAsync} is acknowledged or failed. */
+    public void flush() {
+        if (producer != null) {
+            producer.flush();
+        }
+    }
+
     /** Deletes the tenant's config (a tombstone): its webhooks pause, as if disabled. */
     public RecordMetadata delete(String tenantId) {
         return send(tenantId, null);
     }
 
-    private RecordMetadata send(String tenantId, WebhookConfig value) {
+    private KafkaProducer<String, WebhookConfig> producer() {
         if (producer == null) {
             Map<String, Object> props = new HashMap<>(kafkaProperties);
             props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -132,8 +189,12 @@ public final class TenantConfigClient implements AutoCloseable {
             props.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) TIMEOUT.toMillis());
             producer = new KafkaProducer<>(props, new StringSerializer(), new AvroSerializer<>(registry, true));
         }
+        return producer;
+    }
+
+    private RecordMetadata send(String tenantId, WebhookConfig value) {
         try {
-            return producer.send(new ProducerRecord<>(topic, tenantId, value)).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            return producer().send(new ProducerRecord<>(topic, tenantId, value)).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw new IllegalStateException("could not write to " + topic + ": " + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {

@@ -20,7 +20,7 @@ class ReleasedSchemasTest {
 
     static final List<Schema> CURRENT = List.of(DomainEvent.getClassSchema(), WebhookConfig.getClassSchema(),
             OutboundWebhook.getClassSchema(), DeliveryProgress.getClassSchema(),
-            TenantCommand.getClassSchema());
+            TenantCommand.getClassSchema(), OperatorAction.getClassSchema());
 
     @Test
     void currentSchemasReadEveryReleasedVersion() throws IOException, URISyntaxException {

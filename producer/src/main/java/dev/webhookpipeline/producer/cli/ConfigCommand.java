@@ -30,9 +30,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-@Command(name = "config", mixinStandardHelpOptions = true, description = "Set, show or delete a tenant's webhook config.",
+@Command(name = "config", mixinStandardHelpOptions = true,
+        description = "Set, show or delete a tenant's webhook config; rotate its secret; list every tenant, import many at once.",
         subcommands = {ConfigCommand.Set.class, ConfigCommand.Show.class, ConfigCommand.Delete.class,
-                RotateSecretCommand.class})
+                RotateSecretCommand.class, ConfigListCommand.class, ConfigImportCommand.class})
 final class ConfigCommand {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -201,7 +202,7 @@ final class ConfigCommand {
             }
         }
 
-        private static List<EventType> parseTypes(List<String> names) {
+        static List<EventType> parseTypes(List<String> names) {
             List<EventType> types = new ArrayList<>();
             List<String> unknown = new ArrayList<>();
             for (String name : names) {

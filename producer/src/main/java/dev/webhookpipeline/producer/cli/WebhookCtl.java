@@ -12,20 +12,23 @@ import picocli.CommandLine;
 
 /** {@code webhookctl}: publish events and manage tenants' webhook configs from the command line. */
 @Command(name = "webhookctl", mixinStandardHelpOptions = true, versionProvider = JarVersion.class,
-        description = "Publish domain events and manage tenants' webhook configs on the pipeline's Kafka topics.",
-        subcommands = {PublishCommand.class, ConfigCommand.class, TopicsCommand.class, CommandLine.HelpCommand.class},
+        description = "Publish domain events and manage tenants' webhook configs on the pipeline's Kafka topics; read"
+                + " any topic as JSON; inspect and requeue dead letters.",
+        subcommands = {PublishCommand.class, ConfigCommand.class, TopicsCommand.class, ReadCommand.class,
+                DeadLettersCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:success", "1:failed: Kafka or the schema registry could not be used, or a config was refused"
-                + " (see stderr)", "2:invalid command line",
-                "3:publish: some events were rejected (each bad line is reported on stderr with its number and reason);"
-                        + " the others were published"},
+        exitCodeList = {"0:success", "1:failed: Kafka or the schema registry could not be used, a config was refused,"
+                + " or a named record does not exist (see stderr)", "2:invalid command line (also an unknown topic or a bad"
+                + " time)",
+                "3:publish, config import, dead-letters requeue: some input was rejected (each is reported on stderr"
+                        + " with its line number or id and reason); the rest was applied"},
         footer = {"", "Settings come, highest first, from options, environment (KAFKA_BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL,"
                 + " KAFKA_<PROPERTY>, PIPELINE_<SETTING>) and the --config file (Kafka client properties plus pipeline.* keys)."})
 public final class WebhookCtl {
 
     /** Something failed: Kafka or the registry, or a refused config. */
     static final int EXIT_FAILED = 1;
-    /** {@code publish}: some input was rejected, the rest published. */
+    /** {@code publish}, {@code config import}, {@code dead-letters requeue}: some input was rejected, the rest applied. */
     static final int EXIT_REJECTED = 3;
 
     @Mixin
