@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -84,7 +85,8 @@ class StatusPageIT {
                     wait.until(ExpectedConditions.presenceOfElementLocated(stalledRow));
                     wait.until(ExpectedConditions.presenceOfElementLocated(
                             By.cssSelector("tr[data-tenant='page-healthy'][data-queue='EMPTY']")));
-                    String row = browser.findElement(stalledRow).getText();
+                    String row = wait.ignoring(StaleElementReferenceException.class)
+                            .until(d -> d.findElement(stalledRow).getText()); // rows are redrawn every 2 s
                     assertThat(row).contains("Stalled").contains("4 waiting").contains("HTTP 503: maintenance");
                     assertThat(browser.getPageSource()).doesNotContain(DispatcherTestHelper.secretOf("page-stalled"));
                     screenshot(browser, "status-page-stalled");
@@ -105,7 +107,12 @@ class StatusPageIT {
                     wait.until(ExpectedConditions.presenceOfElementLocated(stalledRow));
 
                     t.receiver.answer("page-stalled", Reply.ok());
-                    browser.findElement(By.cssSelector("button[data-action='retry'][data-tenant='page-stalled']")).click();
+                    // The page redraws its rows every 2 s: a button found just before a redraw is gone; click a fresh one.
+                    By retry = By.cssSelector("button[data-action='retry'][data-tenant='page-stalled']");
+                    wait.ignoring(StaleElementReferenceException.class).until(d -> {
+                        d.findElement(retry).click();
+                        return true;
+                    });
                     await("delivery after Retry on the page", Duration.ofSeconds(20),
                             () -> t.firstReceipts("page-stalled").size() == 4);
                     wait.until(ExpectedConditions.presenceOfElementLocated(
