@@ -4,6 +4,7 @@ import dev.webhookpipeline.dispatcher.egress.Egress;
 import dev.webhookpipeline.admin.OperatorAuth;
 import dev.webhookpipeline.dispatcher.admin.SessionPolicy;
 import dev.webhookpipeline.schema.SchemaClasses;
+import dev.webhookpipeline.secrets.SecretCodec;
 import dev.webhookpipeline.settings.ConnectionOptions;
 import dev.webhookpipeline.settings.Connectivity;
 import dev.webhookpipeline.settings.PipelineSettings;
@@ -72,6 +73,11 @@ public final class DispatcherMain implements Callable<Integer> {
         DispatcherConfig config = config(settings, metrics);
         log.info("starting with settings {}", settings.describe());
         log.info("webhooks leave {}", config.egress());
+        if (config.secretCodec().keys().isEmpty()) {
+            log.warn("{}; an encrypted one cannot be read", config.secretCodec().describe());
+        } else {
+            log.info("{}", config.secretCodec().describe());
+        }
         Connectivity.requireKafka(settings.kafkaProperties(), Duration.ofSeconds(15));
         Connectivity.requireRegistry(settings.registryClient());
         PipelineTopics topics = settings.topics();
@@ -148,6 +154,7 @@ public final class DispatcherMain implements Callable<Integer> {
                 .maxTenantSeries(settings.integer("pipeline.metrics.max-tenant-series", 200))
                 .endpointPolicy(EndpointPolicy.from(settings))
                 .egress(Egress.from(settings))
+                .secretCodec(SecretCodec.from(settings))
                 .batchWindow(settings.duration(PREFIX + "batch-window", Duration.ofSeconds(1)))
                 .batchTimeout(settings.duration(PREFIX + "batch-timeout", Duration.ofSeconds(5)))
                 .singleTimeout(settings.duration(PREFIX + "single-timeout", Duration.ofSeconds(10)))

@@ -2,6 +2,9 @@ package dev.webhookpipeline.producer;
 
 import dev.webhookpipeline.registry.SchemaRegistryClient;
 import dev.webhookpipeline.schema.WebhookConfig;
+import dev.webhookpipeline.secrets.KeyRing;
+import dev.webhookpipeline.secrets.SecretCodec;
+import dev.webhookpipeline.secrets.SecretDecryptionException;
 import dev.webhookpipeline.failure.RecordFailure;
 import dev.webhookpipeline.serde.AvroDeserializer;
 import dev.webhookpipeline.serde.AvroSerializer;
@@ -14,9 +17,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -26,13 +31,16 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Reads and writes tenants' webhook configs on the compacted config topic. A tenant's config is
  * the latest record under its key; deleting writes a tombstone. Configs are checked with
- * {@link WebhookConfigRules} before they are written.
+ * {@link WebhookConfigRules} before they are written. Secrets are encrypted on the way in and
+ * decrypted on the way out by the {@link SecretCodec} (see docs/security.md, Secrets at rest), so
+ * every command built on this client stores them encrypted when a key is configured.
  */
 public final class TenantConfigClient implements AutoCloseable {
 
@@ -42,57 +50,134 @@ public final class TenantConfigClient implements AutoCloseable {
     private final SchemaRegistryClient registry;
     private final String topic;
     private final WebhookConfigRules rules;
+    private final SecretCodec secrets;
     private KafkaProducer<String, WebhookConfig> producer;
 
+    /** A client that stores secrets unencrypted (no key): for tests and tools that configure none. */
     public TenantConfigClient(Map<String, Object> kafkaProperties, SchemaRegistryClient registry, PipelineTopics topics,
                               WebhookConfigRules rules) {
+        this(kafkaProperties, registry, topics, rules, SecretCodec.plaintext());
+    }
+
+    /** @param secrets encrypts secrets on every write and decrypts them on every read */
+    public TenantConfigClient(Map<String, Object> kafkaProperties, SchemaRegistryClient registry, PipelineTopics topics,
+                              WebhookConfigRules rules, SecretCodec secrets) {
         this.kafkaProperties = Map.copyOf(kafkaProperties);
         this.registry = registry;
         this.topic = topics.tenantConfig().name();
         this.rules = rules;
+        this.secrets = secrets;
     }
 
     public static TenantConfigClient fromSettings(PipelineSettings settings, WebhookConfigRules rules) {
-        return new TenantConfigClient(settings.kafkaProperties(), settings.registryClient(), settings.topics(), rules);
+        return new TenantConfigClient(settings.kafkaProperties(), settings.registryClient(), settings.topics(), rules,
+                SecretCodec.from(settings));
     }
 
-    /** The tenant's current config, read from the config topic up to its end. */
+    /** How secrets are stored: the current key id, or that they stay unencrypted (no key configured). */
+    public String secretStorage() {
+        return secrets.describe();
+    }
+
+    /** Whether secrets are written encrypted (a key is configured). */
+    public boolean encryptsSecrets() {
+        return currentKeyId().isPresent();
+    }
+
+    /** The id of the key secrets are written under; empty when they stay unencrypted. */
+    public Optional<String> currentKeyId() {
+        return secrets.keys().currentKeyId();
+    }
+
+    /**
+     * The tenant's current config, read from the config topic up to its end, its secrets decrypted.
+     *
+     * @throws SecretDecryptionException its secret is under a key this client does not have, or altered
+     */
     public Optional<WebhookConfig> get(String tenantId) {
+        return Optional.ofNullable(readStored(tenantId).get(tenantId)).map(secrets::decrypt);
+    }
+
+    /**
+     * Every tenant's current config as stored, secrets still encrypted: for listing tenants without
+     * needing the keys (mask the secrets all the same, a legacy one is plaintext).
+     */
+    public Map<String, WebhookConfig> allStored() {
+        return readStored(null);
+    }
+
+    /** What {@link #reEncrypt} did: counts, and the tenants left as they were because their secret could not be read. */
+    public record ReEncryption(int reEncrypted, int alreadyCurrent, Map<String, String> unreadableKeyIdByTenant) {}
+
+    /**
+     * Rewrites every tenant's config whose secrets are not under the current key (plaintext ones
+     * included) with them encrypted under it; nothing else changes, so the rules are not applied again.
+     * A config written meanwhile by someone else may be overwritten by the one read here: run it while
+     * nobody changes configs.
+     */
+    public ReEncryption reEncrypt() {
+        secrets.keys().currentKeyId().orElseThrow(() -> new IllegalStateException(
+                "no secret key configured: set " + KeyRing.KEYS_FILE + " (or " + KeyRing.KEYS + ") to re-encrypt"));
+        int reEncrypted = 0;
+        int alreadyCurrent = 0;
+        Map<String, String> unreadable = new TreeMap<>();
+        for (Map.Entry<String, WebhookConfig> entry : new TreeMap<>(allStored()).entrySet()) {
+            WebhookConfig stored = entry.getValue();
+            if (secrets.isCurrent(stored)) {
+                alreadyCurrent++;
+                continue;
+            }
+            WebhookConfig plain;
+            try {
+                plain = secrets.decrypt(stored);
+            } catch (SecretDecryptionException e) {
+                unreadable.put(entry.getKey(), e.keyId());
+                continue;
+            }
+            send(entry.getKey(), secrets.encrypt(plain));
+            reEncrypted++;
+        }
+        return new ReEncryption(reEncrypted, alreadyCurrent, unreadable);
+    }
+
+    /** The latest stored config of {@code tenantId} (only its partition is read), or of every tenant when null. */
+    private Map<String, WebhookConfig> readStored(String tenantId) {
         Map<String, Object> props = new HashMap<>(kafkaProperties);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.remove(ConsumerConfig.GROUP_ID_CONFIG); // assigned, not subscribed: no group
         AvroDeserializer<WebhookConfig> deserializer = new AvroDeserializer<>(WebhookConfig.class, registry);
-        try (var consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-                new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
-            int partitions = consumer.partitionsFor(topic, TIMEOUT).size();
-            if (partitions == 0) {
+        try (var consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+            int partitionCount = consumer.partitionsFor(topic, TIMEOUT).size();
+            if (partitionCount == 0) {
                 throw new IllegalStateException("topic " + topic + " does not exist: run `webhookctl topics ensure` first");
             }
             // The default partitioner's choice, so only the tenant's own partition is read.
-            TopicPartition partition = new TopicPartition(topic,
-                    BuiltInPartitioner.partitionForKey(tenantId.getBytes(StandardCharsets.UTF_8), partitions));
-            consumer.assign(List.of(partition));
-            consumer.seekToBeginning(List.of(partition));
-            long end = consumer.endOffsets(List.of(partition), TIMEOUT).get(partition);
-            WebhookConfig latest = null;
+            List<TopicPartition> partitions = tenantId != null
+                    ? List.of(new TopicPartition(topic,
+                            BuiltInPartitioner.partitionForKey(tenantId.getBytes(StandardCharsets.UTF_8), partitionCount)))
+                    : IntStream.range(0, partitionCount).mapToObj(i -> new TopicPartition(topic, i)).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, TIMEOUT);
+            Map<String, WebhookConfig> latest = new HashMap<>();
             long deadline = System.nanoTime() + TIMEOUT.toNanos();
-            while (consumer.position(partition, TIMEOUT) < end) {
+            while (!readToEnd(consumer, ends)) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("could not read " + topic + " to its end within " + TIMEOUT);
                 }
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (!tenantId.equals(record.key())) {
+                    if (record.key() == null || (tenantId != null && !tenantId.equals(record.key()))) {
                         continue; // other tenants' records are not decoded: one of theirs being bad is not ours to fail on
                     }
                     if (record.value() == null) {
-                        latest = null; // deleted
+                        latest.remove(record.key()); // deleted
                         continue;
                     }
                     try {
                         WebhookConfig config = deserializer.deserialize(record.topic(), record.value());
-                        if (tenantId.equals(config.getTenantId())) {
-                            latest = config; // as the router and dispatcher do: a config naming another tenant is refused
+                        if (record.key().equals(config.getTenantId())) {
+                            latest.put(record.key(), config); // as the router and dispatcher do: a config naming another tenant is refused
                         }
                     } catch (RuntimeException e) {
                         if (RecordFailure.isOutage(e)) {
@@ -102,8 +187,17 @@ public final class TenantConfigClient implements AutoCloseable {
                     }
                 }
             }
-            return Optional.ofNullable(latest);
+            return latest;
         }
+    }
+
+    private static boolean readToEnd(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> ends) {
+        for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
+            if (consumer.position(end.getKey(), TIMEOUT) < end.getValue()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -112,9 +206,9 @@ public final class TenantConfigClient implements AutoCloseable {
      * @return the rules' verdict (warnings included); nothing is written when it has errors
      */
     public WebhookConfigRules.Verdict put(WebhookConfig config) {
-        WebhookConfigRules.Verdict verdict = rules.check(config);
+        WebhookConfigRules.Verdict verdict = rules.check(config); // on the plaintext: the rules judge the secret itself
         if (verdict.ok()) {
-            send(config.getTenantId(), config);
+            send(config.getTenantId(), secrets.encrypt(config));
         }
         return verdict;
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.webhookpipeline.registry.SchemaRegistryClient;
 import dev.webhookpipeline.schema.EventType;
 import dev.webhookpipeline.schema.WebhookConfig;
+import dev.webhookpipeline.secrets.SecretCodec;
 import dev.webhookpipeline.serde.AvroSerializer;
 import dev.webhookpipeline.serde.WireFormat;
 import dev.webhookpipeline.testsupport.Await;
@@ -84,7 +85,8 @@ class ConfigTableIT {
     }
 
     ConfigTable start() throws InterruptedException {
-        table = new ConfigTable(Map.of("bootstrap.servers", bootstrap), registry, topics.tenantConfig().name());
+        table = new ConfigTable(Map.of("bootstrap.servers", bootstrap), registry, topics.tenantConfig().name(),
+                SecretCodec.plaintext());
         table.start();
         assertThat(table.awaitCaughtUp(WAIT)).isTrue();
         return table;

@@ -31,7 +31,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "config", mixinStandardHelpOptions = true, description = "Set, show or delete a tenant's webhook config.",
         subcommands = {ConfigCommand.Set.class, ConfigCommand.Show.class, ConfigCommand.Delete.class,
-                RotateSecretCommand.class})
+                RotateSecretCommand.class, ReEncryptCommand.class})
 final class ConfigCommand {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -84,6 +84,9 @@ final class ConfigCommand {
             throw e;
         }
         verdict.warnings().forEach(w -> err.println("warning: " + w));
+        if (verdict.ok() && !client.encryptsSecrets()) {
+            err.println("warning: " + client.secretStorage());
+        }
         if (!verdict.ok()) {
             verdict.errors().forEach(e -> err.println("invalid: " + e));
             err.println("config not saved");

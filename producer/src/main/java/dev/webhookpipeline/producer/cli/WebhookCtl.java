@@ -17,7 +17,8 @@ import picocli.CommandLine.Mixin;
         exitCodeList = {"0:success", "1:failed: Kafka or the schema registry could not be used, or a config was refused"
                 + " (see stderr)", "2:invalid command line",
                 "3:publish: some events were rejected (each bad line is reported on stderr with its number and reason);"
-                        + " the others were published"},
+                        + " the others were published; config re-encrypt: some configs could not be decrypted (each named"
+                        + " on stderr with its key id), the others were re-encrypted"},
         footer = {"", "Settings come, highest first, from options, environment (KAFKA_BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL,"
                 + " KAFKA_<PROPERTY>, PIPELINE_<SETTING>) and the --config file (Kafka client properties plus pipeline.* keys)."})
 public final class WebhookCtl {
