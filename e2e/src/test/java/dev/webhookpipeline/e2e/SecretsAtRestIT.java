@@ -110,13 +110,27 @@ class SecretsAtRestIT {
             p.configure("rotating-single", false, TYPES);
             deliverOneRoundAndCheck(p);
 
+            // A tenant configured before encryption (no key): its plaintext secret is re-encrypted too.
+            Path legacySecret = dir.resolve("legacy.secret");
+            Result legacy = webhookctl(p, null, "config", "set", "--tenant", "legacy-tenant", "--secret-out",
+                    legacySecret.toString(), "--endpoint", p.receiver.url("legacy-tenant"), "--allow-http", "--allow-cidr",
+                    "127.0.0.0/8", "--events", "TASK_CREATED");
+            assertThat(legacy.exit()).as(legacy.all()).isZero();
+            assertThat(legacy.err()).contains("unencrypted");
+            String legacyValue = TestSecrets.remember("tenant legacy-tenant", Files.readString(legacySecret).strip());
+            assertThat(latestStored(p).get("legacy-tenant").getSecret()).isEqualTo(legacyValue);
+
             Path keysFile = Files.writeString(dir.resolve("secret.keys"), keyA + "\n" + keyB + "\n");
             Result reEncrypted = webhookctl(p, keysFile, "config", "re-encrypt");
             assertThat(reEncrypted.exit()).as(reEncrypted.all()).isZero();
-            assertThat(reEncrypted.all()).contains("re-encrypted 2").contains("key-b");
-            assertThat(latestStored(p).values()).allSatisfy(c -> assertThat(c.getSecret()).startsWith("enc:v1:key-b:"));
+            assertThat(reEncrypted.all()).contains("re-encrypted 3").contains("key-b").doesNotContain(legacyValue);
+            for (String tenant : p.ledger.tenants()) {
+                p.ledger.configs(tenant).forEach(c -> assertThat(reEncrypted.all()).doesNotContain(c.secret()));
+            }
+            assertThat(latestStored(p).values()).hasSize(3)
+                    .allSatisfy(c -> assertThat(c.getSecret()).startsWith("enc:v1:key-b:"));
             assertThat(webhookctl(p, keysFile, "config", "re-encrypt").all()).as("nothing left to do")
-                    .contains("re-encrypted 0").contains("2 already under key 'key-b'");
+                    .contains("re-encrypted 0").contains("3 already under key 'key-b'");
 
             underA.close();
             Dispatcher underBoth = p.startDispatcher(p.dispatcherConfig().secretCodec(bothBCurrent));
@@ -143,12 +157,16 @@ class SecretsAtRestIT {
         }
     }
 
+    /** Runs webhookctl against the pipeline, with the keys of {@code keysFile} (null: none, secrets stored as they are). */
     private static Result webhookctl(E2ePipeline p, Path keysFile, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         List<String> all = new ArrayList<>(List.of("--bootstrap-servers", p.services.bootstrapServers(),
                 "--schema-registry-url", p.services.schemaRegistryUrl(), "--topic-prefix", p.topics.prefix(),
-                "-X", "pipeline.partitions=" + E2ePipeline.PARTITIONS, "-X", KeyRing.KEYS_FILE + "=" + keysFile));
+                "-X", "pipeline.partitions=" + E2ePipeline.PARTITIONS));
+        if (keysFile != null) {
+            all.addAll(List.of("-X", KeyRing.KEYS_FILE + "=" + keysFile));
+        }
         all.addAll(List.of(args));
         int exit = WebhookCtl.run(all.toArray(String[]::new), new ByteArrayInputStream(new byte[0]),
                 new PrintWriter(out, true), new PrintWriter(err, true));
