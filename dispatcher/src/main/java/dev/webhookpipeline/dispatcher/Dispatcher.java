@@ -48,7 +48,8 @@ public final class Dispatcher implements AutoCloseable {
 
     public Dispatcher(DispatcherConfig config) {
         this.config = config;
-        this.configs = new ConfigTable(config.kafkaProperties(), config.registry(), config.topics().tenantConfig().name());
+        this.configs = new ConfigTable(config.kafkaProperties(), config.registry(), config.topics().tenantConfig().name(),
+                config.secretCodec());
         this.progress = new DeliveryProgressStore(config.kafkaProperties(), config.registry(),
                 config.topics().deliveryState().name());
         this.sender = new WebhookSender(config.endpointPolicy(), config.egress(), config.batchTimeout(), config.singleTimeout(),

@@ -3,6 +3,7 @@ package dev.webhookpipeline.dispatcher;
 import dev.webhookpipeline.dispatcher.delivery.RetrySchedule;
 import dev.webhookpipeline.dispatcher.egress.Egress;
 import dev.webhookpipeline.registry.SchemaRegistryClient;
+import dev.webhookpipeline.secrets.SecretCodec;
 import dev.webhookpipeline.tenant.EndpointPolicy;
 import dev.webhookpipeline.topics.PipelineTopics;
 import java.time.Clock;
@@ -34,7 +35,8 @@ public record DispatcherConfig(
         int unbatchedRun,
         Clock clock,
         io.micrometer.core.instrument.MeterRegistry meterRegistry,
-        int maxTenantSeries) {
+        int maxTenantSeries,
+        SecretCodec secretCodec) {
 
     public static final Duration MAX_BATCH_WINDOW = Duration.ofSeconds(10);
 
@@ -43,6 +45,7 @@ public record DispatcherConfig(
         Objects.requireNonNull(registry, "registry");
         Objects.requireNonNull(topics, "topics");
         Objects.requireNonNull(egress, "egress");
+        Objects.requireNonNull(secretCodec, "secretCodec");
         if (batchWindow.isNegative() || batchWindow.compareTo(MAX_BATCH_WINDOW) > 0) {
             throw new IllegalArgumentException("batch window must be between 0 and 10 s, got " + batchWindow);
         }
@@ -90,6 +93,7 @@ public record DispatcherConfig(
         private io.micrometer.core.instrument.MeterRegistry meterRegistry =
                 new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
         private int maxTenantSeries = DispatcherSetting.MAX_TENANT_SERIES.defaultInt();
+        private SecretCodec secretCodec = SecretCodec.plaintext();
 
         private Builder(Map<String, Object> kafkaProperties, SchemaRegistryClient registry, PipelineTopics topics) {
             this.kafkaProperties = kafkaProperties;
@@ -114,12 +118,15 @@ public record DispatcherConfig(
         public Builder clock(Clock v) { this.clock = v; return this; }
         public Builder meterRegistry(io.micrometer.core.instrument.MeterRegistry v) { this.meterRegistry = v; return this; }
         public Builder maxTenantSeries(int v) { this.maxTenantSeries = v; return this; }
+        /** How the config topic's secrets are decrypted; plaintext only by default. */
+        public Builder secretCodec(SecretCodec v) { this.secretCodec = v; return this; }
 
         public DispatcherConfig build() {
             return new DispatcherConfig(kafkaProperties, registry, topics,
                     groupId != null ? groupId : topics.prefix() + "dispatcher", endpointPolicy, egress, batchWindow,
                     batchTimeout, singleTimeout, successAny2xx, maxInFlight, tenantCapacity, partitionBufferBytes,
-                    retrySchedule, commitInterval, progressInterval, unbatchedRun, clock, meterRegistry, maxTenantSeries);
+                    retrySchedule, commitInterval, progressInterval, unbatchedRun, clock, meterRegistry, maxTenantSeries,
+                    secretCodec);
         }
     }
 }

@@ -16,6 +16,7 @@ import dev.webhookpipeline.admin.OperatorAuth;
 import dev.webhookpipeline.dispatcher.admin.SessionPolicy;
 import dev.webhookpipeline.dispatcher.egress.Egress;
 import dev.webhookpipeline.schema.SchemaClasses;
+import dev.webhookpipeline.secrets.SecretCodec;
 import dev.webhookpipeline.settings.ConnectionOptions;
 import dev.webhookpipeline.settings.Connectivity;
 import dev.webhookpipeline.settings.EndpointAllowOptions;
@@ -98,6 +99,11 @@ public final class DispatcherMain implements Callable<Integer> {
         DispatcherConfig config = config(settings, metrics);
         log.info("starting with settings {}", settings.describe());
         log.info("webhooks leave {}", config.egress());
+        if (config.secretCodec().keys().isEmpty()) {
+            log.warn("{}; an encrypted one cannot be read", config.secretCodec().describe());
+        } else {
+            log.info("{}", config.secretCodec().describe());
+        }
         Connectivity.requireKafka(settings.kafkaProperties(), Duration.ofSeconds(15));
         Connectivity.requireRegistry(settings.registryClient());
         PipelineTopics topics = settings.topics();
@@ -176,6 +182,7 @@ public final class DispatcherMain implements Callable<Integer> {
                 .maxTenantSeries(integer(settings, MAX_TENANT_SERIES))
                 .endpointPolicy(EndpointPolicy.from(settings))
                 .egress(Egress.from(settings))
+                .secretCodec(SecretCodec.from(settings))
                 .batchWindow(duration(settings, BATCH_WINDOW))
                 .batchTimeout(duration(settings, BATCH_TIMEOUT))
                 .singleTimeout(duration(settings, SINGLE_TIMEOUT))

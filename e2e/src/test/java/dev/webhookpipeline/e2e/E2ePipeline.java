@@ -17,6 +17,7 @@ import dev.webhookpipeline.router.RouterMain;
 import dev.webhookpipeline.router.RouterSettings;
 import dev.webhookpipeline.schema.EventType;
 import dev.webhookpipeline.schema.WebhookConfig;
+import dev.webhookpipeline.secrets.SecretCodec;
 import dev.webhookpipeline.settings.PipelineSettings;
 import dev.webhookpipeline.tenant.EndpointPolicy;
 import dev.webhookpipeline.tenant.WebhookConfigRules;
@@ -74,6 +75,7 @@ final class E2ePipeline implements AutoCloseable {
     private final Random random;
     private final EventPublisher publisher;
     private final TenantConfigClient configs;
+    private final SecretCodec secretCodec;
     private final Path dir;
     private final List<AutoCloseable> running = new ArrayList<>();
     private final Set<String> secrets = new HashSet<>();
@@ -82,7 +84,13 @@ final class E2ePipeline implements AutoCloseable {
     private int eventNumber;
 
     E2ePipeline(TestServices services, String name, long seed) throws IOException {
+        this(services, name, seed, SecretCodec.plaintext());
+    }
+
+    /** @param secrets how configs' secrets are stored (the config client) and read (the dispatchers, by default) */
+    E2ePipeline(TestServices services, String name, long seed, SecretCodec secrets) throws IOException {
         this.services = services;
+        this.secretCodec = secrets;
         this.seed = seed;
         this.random = new Random(seed);
         this.topics = PipelineTopics.builder().prefix(TestServices.uniquePrefix(name)).partitions(PARTITIONS).build();
@@ -92,7 +100,8 @@ final class E2ePipeline implements AutoCloseable {
         }
         new SubjectInitializer(registry).ensure(topics.all());
         this.publisher = new EventPublisher(kafka(), registry, topics);
-        this.configs = new TenantConfigClient(kafka(), registry, topics, new WebhookConfigRules(EndpointPolicy.localDevelopment()));
+        this.configs = new TenantConfigClient(kafka(), registry, topics, new WebhookConfigRules(EndpointPolicy.localDevelopment()),
+                secrets);
         this.dir = Files.createTempDirectory("e2e-" + name);
         System.out.printf("scenario %s: seed=%d (rerun with -De2e.seed=%d)%n", name, seed, seed);
     }
@@ -263,6 +272,7 @@ final class E2ePipeline implements AutoCloseable {
 
     DispatcherConfig.Builder dispatcherConfig() {
         return DispatcherConfig.builder(kafka(), registry, topics)
+                .secretCodec(secretCodec)
                 .endpointPolicy(EndpointPolicy.localDevelopment())
                 .batchWindow(Duration.ofMillis(200))
                 .commitInterval(Duration.ofMillis(100))
@@ -273,7 +283,11 @@ final class E2ePipeline implements AutoCloseable {
     }
 
     Dispatcher startDispatcher() throws InterruptedException {
-        Dispatcher dispatcher = new Dispatcher(dispatcherConfig().build());
+        return startDispatcher(dispatcherConfig());
+    }
+
+    Dispatcher startDispatcher(DispatcherConfig.Builder config) throws InterruptedException {
+        Dispatcher dispatcher = new Dispatcher(config.build());
         dispatcher.start();
         running.add(dispatcher);
         return dispatcher;

@@ -4,12 +4,14 @@ import dev.webhookpipeline.producer.EventPublisher;
 import dev.webhookpipeline.producer.NewEvent;
 import dev.webhookpipeline.producer.cli.WebhookCtl;
 import dev.webhookpipeline.schema.EventType;
+import dev.webhookpipeline.secrets.KeyRing;
 import dev.webhookpipeline.settings.PipelineSettings;
 import java.io.ByteArrayInputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -61,11 +63,14 @@ final class DemoTraffic implements AutoCloseable {
             PrintStream progress) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = WebhookCtl.run(new String[] {"--bootstrap-servers", settings.bootstrapServers(),
-                "--schema-registry-url", settings.schemaRegistryUrl(), "config", "set", "--tenant", TENANT,
+        List<String> args = new ArrayList<>(List.of("--bootstrap-servers", settings.bootstrapServers(),
+                "--schema-registry-url", settings.schemaRegistryUrl()));
+        settings.get(KeyRing.KEYS_FILE).ifPresent(file -> args.addAll(List.of("-X", KeyRing.KEYS_FILE + "=" + file)));
+        args.addAll(List.of("config", "set", "--tenant", TENANT,
                 "--endpoint", endpoint, "--secret", secret, "--enabled", "true", "--batching", "false",
                 "--events", String.join(",", ENABLED.stream().map(Enum::name).toList()),
-                "--allow-http", "--allow-cidr", "127.0.0.0/8"},
+                "--allow-http", "--allow-cidr", "127.0.0.0/8"));
+        int code = WebhookCtl.run(args.toArray(String[]::new),
                 new ByteArrayInputStream(new byte[0]), new PrintWriter(out, true), new PrintWriter(err, true));
         if (code != 0) {
             throw new LaunchException("could not register the demo tenant: " + err.toString().strip());

@@ -1,6 +1,7 @@
 package dev.webhookpipeline.launcher;
 
 import dev.webhookpipeline.schema.SchemaClasses;
+import dev.webhookpipeline.secrets.KeyRing;
 import dev.webhookpipeline.settings.Connectivity;
 import dev.webhookpipeline.settings.JarVersion;
 import dev.webhookpipeline.settings.PipelineSettings;
@@ -165,8 +166,11 @@ public final class LocalPipeline implements Callable<Integer> {
             }
 
             t = System.nanoTime();
-            PipelineSettings settings = PipelineSettings.load(Optional.empty(), System.getenv(),
-                    Map.of(PipelineSettings.BOOTSTRAP_SERVERS, bootstrap, "schema.registry.url", registry.url()));
+            Map<String, String> overrides = new HashMap<>(Map.of(PipelineSettings.BOOTSTRAP_SERVERS, bootstrap,
+                    "schema.registry.url", registry.url()));
+            Optional<Path> localKeys = localSecretKeys(data, PipelineSettings.load(Optional.empty(), System.getenv(), overrides));
+            localKeys.ifPresent(file -> overrides.put(KeyRing.KEYS_FILE, file.toString()));
+            PipelineSettings settings = PipelineSettings.load(Optional.empty(), System.getenv(), overrides);
             PipelineTopics topics = settings.topics();
             try (Admin admin = Admin.create(settings.kafkaProperties())) {
                 new TopicInitializer(admin).ensure(topics);
@@ -197,6 +201,7 @@ public final class LocalPipeline implements Callable<Integer> {
                     .args("--config", dispatcherConfig.toString()) // the token stays out of the process list
                     // Local endpoints (the demo receiver, yours) are plain http on loopback.
                     .args("-X", "pipeline.endpoints.allow-http=true", "-X", "pipeline.endpoints.allow-cidrs=127.0.0.0/8")
+                    .args(localKeys.map(file -> new String[] {"-X", KeyRing.KEYS_FILE + "=" + file}).orElse(new String[0]))
                     .start();
             children.add("dispatcher", handle(dispatcher), dispatcher.log());
             awaitLine(router, routerLogStart, "-> RUNNING", "router");
@@ -208,7 +213,7 @@ public final class LocalPipeline implements Callable<Integer> {
                 receiver[0] = DemoReceiver.start(receiverPort, secret, out);
                 demo[0] = DemoTraffic.start(settings, receiver[0].url(), secret, every, progress);
             }
-            printSummary(bootstrap, registry.url(), logs, receiver[0], every, data.resolve(OPERATOR_TOKEN_FILE));
+            printSummary(bootstrap, registry.url(), logs, receiver[0], every, data.resolve(OPERATOR_TOKEN_FILE), localKeys);
         } catch (LaunchException | SettingsException | IllegalStateException e) {
             progress.println("run-local: " + e.getMessage());
             return 1;
@@ -231,7 +236,7 @@ public final class LocalPipeline implements Callable<Integer> {
     }
 
     private void printSummary(String bootstrap, String registryUrl, Path logs, DemoReceiver receiver, Duration every,
-                              Path tokenFile) {
+                              Path tokenFile, Optional<Path> localKeys) {
         out.printf("%nLocal pipeline ready in %.1f s.%n", seconds(startNanos));
         out.println("  Kafka            " + bootstrap);
         out.println("  Schema registry  " + registryUrl);
@@ -244,7 +249,9 @@ public final class LocalPipeline implements Callable<Integer> {
         }
         out.println();
         out.println("Try it from another terminal (in this folder):");
-        out.println("  export KAFKA_BOOTSTRAP_SERVERS=" + bootstrap + " SCHEMA_REGISTRY_URL=" + registryUrl);
+        out.println("  export KAFKA_BOOTSTRAP_SERVERS=" + bootstrap + " SCHEMA_REGISTRY_URL=" + registryUrl
+                + localKeys.map(file -> " PIPELINE_SECRETS_KEYS_FILE=" + file + "   # the key tenant secrets are encrypted with")
+                        .orElse(""));
         out.println("  alias webhookctl=\"java -jar producer/target/webhookctl.jar\"");
         out.println("  WEBHOOK_SECRET=a-long-shared-secret-123 java -cp launcher/target/launcher.jar"
                 + " dev.webhookpipeline.launcher.DemoReceiver --port 9999 &   # a receiver of your own");
@@ -344,6 +351,29 @@ public final class LocalPipeline implements Callable<Integer> {
         }
         writePrivate(file, token + "\n");
         return token;
+    }
+
+    /** Where the local run's secret-encryption key is kept (mode 600), in the data folder. */
+    static final String SECRET_KEYS_FILE = "secret-keys";
+
+    /**
+     * The key file tenant secrets are encrypted with in the config topic: the data folder's, made at
+     * the first run, so local configs are stored as in a real deployment. Empty when the settings
+     * already name keys (PIPELINE_SECRETS_KEYS_FILE / PIPELINE_SECRETS_KEYS): the services inherit them.
+     */
+    private static Optional<Path> localSecretKeys(Path data, PipelineSettings settings) throws java.io.IOException {
+        if (!KeyRing.from(settings).isEmpty()) {
+            return Optional.empty();
+        }
+        Path file = data.resolve(SECRET_KEYS_FILE);
+        if (!Files.exists(file)) {
+            byte[] key = new byte[32];
+            new SecureRandom().nextBytes(key);
+            writePrivate(file, "# Written by the local launcher: the key tenant secrets are encrypted with in the"
+                    + " config topic.\n# Keep it with the data: without it, the stored secrets cannot be read.\n"
+                    + "local-1=" + Base64.getEncoder().encodeToString(key) + "\n");
+        }
+        return Optional.of(file.toAbsolutePath());
     }
 
     /** Writes a file only its owner can read (it holds a token). */

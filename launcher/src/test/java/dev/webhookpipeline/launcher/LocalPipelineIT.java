@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,11 +85,20 @@ class LocalPipelineIT {
         String registry = "http://127.0.0.1:" + registryPort + "/apis/ccompat/v7";
         assertThat(read(out)).contains(bootstrap, registry, "webhookctl config set");
 
+        // The launcher made a key for the secrets in the config topic, printed for webhookctl and kept private.
+        Path keys = dataDir.resolve("data").resolve("secret-keys");
+        assertThat(read(out)).contains("PIPELINE_SECRETS_KEYS_FILE=" + keys.toAbsolutePath());
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keys))).isEqualTo("rw-------");
+        Files.readAllLines(keys).stream().filter(l -> l.startsWith("local-1="))
+                .forEach(l -> TestSecrets.remember("local pipeline secret key", l.substring("local-1=".length())));
+
         try (RecordingReceiver receiver = RecordingReceiver.start()) {
-            ctl("", "--bootstrap-servers", bootstrap, "--schema-registry-url", registry, "config", "set",
+            String stored = ctl("", "--bootstrap-servers", bootstrap, "--schema-registry-url", registry,
+                    "-X", "pipeline.secrets.keys-file=" + keys.toAbsolutePath(), "config", "set",
                     "--tenant", "it-tenant", "--endpoint", receiver.url("it"), "--secret", SECRET,
                     "--events", "RISK_LEVEL_CHANGED,TASK_CREATED", "--batching", "false",
                     "--allow-http", "--allow-cidr", "127.0.0.0/8");
+            assertThat(stored).as("stored encrypted").doesNotContain("unencrypted");
             // Four enabled events around one the tenant did not enable (dropped by the router).
             String lines = String.join("\n",
                     event("RISK_LEVEL_CHANGED", 1), event("TASK_CREATED", 2), event("FORM_STATE_CHANGED", 3),
@@ -181,12 +191,14 @@ class LocalPipelineIT {
         return process;
     }
 
-    private static void ctl(String stdin, String... args) {
+    /** Runs webhookctl, which must succeed; returns its stderr (warnings). */
+    private static String ctl(String stdin, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code = WebhookCtl.run(args, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
                 new PrintWriter(out, true), new PrintWriter(err, true));
         assertThat(code).as("webhookctl %s: %s", String.join(" ", args), err).isZero();
+        return err.toString();
     }
 
     private static String event(String type, int n) {

@@ -2,6 +2,9 @@ package dev.webhookpipeline.producer;
 
 import dev.webhookpipeline.registry.SchemaRegistryClient;
 import dev.webhookpipeline.schema.WebhookConfig;
+import dev.webhookpipeline.secrets.KeyRing;
+import dev.webhookpipeline.secrets.SecretCodec;
+import dev.webhookpipeline.secrets.SecretDecryptionException;
 import dev.webhookpipeline.failure.RecordFailure;
 import dev.webhookpipeline.serde.AvroDeserializer;
 import dev.webhookpipeline.serde.AvroSerializer;
@@ -37,7 +40,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * Reads and writes tenants' webhook configs on the compacted config topic. A tenant's config is
  * the latest record under its key; deleting writes a tombstone. Configs are checked with
- * {@link WebhookConfigRules} before they are written.
+ * {@link WebhookConfigRules} before they are written. Secrets are encrypted on the way in and
+ * decrypted on the way out by the {@link SecretCodec} (see docs/security.md, Secrets at rest), so
+ * every command built on this client stores them encrypted when a key is configured.
  */
 public final class TenantConfigClient implements AutoCloseable {
 
@@ -47,33 +52,99 @@ public final class TenantConfigClient implements AutoCloseable {
     private final SchemaRegistryClient registry;
     private final String topic;
     private final WebhookConfigRules rules;
+    private final SecretCodec secrets;
     private KafkaProducer<String, WebhookConfig> producer;
 
+    /** A client that stores secrets unencrypted (no key): for tests and tools that configure none. */
     public TenantConfigClient(Map<String, Object> kafkaProperties, SchemaRegistryClient registry, PipelineTopics topics,
                               WebhookConfigRules rules) {
+        this(kafkaProperties, registry, topics, rules, SecretCodec.plaintext());
+    }
+
+    /** @param secrets encrypts secrets on every write and decrypts them on every read */
+    public TenantConfigClient(Map<String, Object> kafkaProperties, SchemaRegistryClient registry, PipelineTopics topics,
+                              WebhookConfigRules rules, SecretCodec secrets) {
         this.kafkaProperties = Map.copyOf(kafkaProperties);
         this.registry = registry;
         this.topic = topics.tenantConfig().name();
         this.rules = rules;
+        this.secrets = secrets;
     }
 
     public static TenantConfigClient fromSettings(PipelineSettings settings, WebhookConfigRules rules) {
-        return new TenantConfigClient(settings.kafkaProperties(), settings.registryClient(), settings.topics(), rules);
+        return new TenantConfigClient(settings.kafkaProperties(), settings.registryClient(), settings.topics(), rules,
+                SecretCodec.from(settings));
     }
 
-    /** The tenant's current config, read from the config topic up to its end. */
+    /** How secrets are stored: the current key id, or that they stay unencrypted (no key configured). */
+    public String secretStorage() {
+        return secrets.describe();
+    }
+
+    /** Whether secrets are written encrypted (a key is configured). */
+    public boolean encryptsSecrets() {
+        return currentKeyId().isPresent();
+    }
+
+    /** The id of the key secrets are written under; empty when they stay unencrypted. */
+    public Optional<String> currentKeyId() {
+        return secrets.keys().currentKeyId();
+    }
+
+    /**
+     * The tenant's current config, read from the config topic up to its end, its secrets decrypted.
+     *
+     * @throws SecretDecryptionException its secret is under a key this client does not have, or altered
+     */
     public Optional<WebhookConfig> get(String tenantId) {
-        return Optional.ofNullable(scan(tenantId).get(tenantId));
+        return Optional.ofNullable(scan(tenantId).get(tenantId)).map(secrets::decrypt);
     }
 
-    /** Every tenant's current config, read from the whole config topic up to its end, by tenant id. */
+    /**
+     * Every tenant's current config as stored, by tenant id: secrets still encrypted, so no keys are
+     * needed to list tenants (mask the secrets all the same: a legacy one is plaintext).
+     */
     public SortedMap<String, WebhookConfig> all() {
         return scan(null);
     }
 
+    /** What {@link #reEncrypt} did: counts, and the tenants left as they were because their secret could not be read. */
+    public record ReEncryption(int reEncrypted, int alreadyCurrent, Map<String, String> unreadableKeyIdByTenant) {}
+
     /**
-     * The latest good config per key, reading the config topic to its end: only the tenant's own
-     * partition when {@code onlyTenant} is given, else every partition.
+     * Rewrites every tenant's config whose secrets are not under the current key (plaintext ones
+     * included) with them encrypted under it; nothing else changes, so the rules are not applied again.
+     * A config written meanwhile by someone else may be overwritten by the one read here: run it while
+     * nobody changes configs.
+     */
+    public ReEncryption reEncrypt() {
+        secrets.keys().currentKeyId().orElseThrow(() -> new IllegalStateException(
+                "no secret key configured: set " + KeyRing.KEYS_FILE + " (or " + KeyRing.KEYS + ") to re-encrypt"));
+        int reEncrypted = 0;
+        int alreadyCurrent = 0;
+        Map<String, String> unreadable = new TreeMap<>();
+        for (Map.Entry<String, WebhookConfig> entry : all().entrySet()) {
+            WebhookConfig stored = entry.getValue();
+            if (secrets.isCurrent(stored)) {
+                alreadyCurrent++;
+                continue;
+            }
+            WebhookConfig plain;
+            try {
+                plain = secrets.decrypt(stored);
+            } catch (SecretDecryptionException e) {
+                unreadable.put(entry.getKey(), e.keyId());
+                continue;
+            }
+            send(entry.getKey(), secrets.encrypt(plain));
+            reEncrypted++;
+        }
+        return new ReEncryption(reEncrypted, alreadyCurrent, unreadable);
+    }
+
+    /**
+     * The latest good config per key as stored, reading the config topic to its end: only the
+     * tenant's own partition when {@code onlyTenant} is given, else every partition.
      */
     private SortedMap<String, WebhookConfig> scan(String onlyTenant) {
         Map<String, Object> props = new HashMap<>(kafkaProperties);
@@ -137,9 +208,9 @@ public final class TenantConfigClient implements AutoCloseable {
      * @return the rules' verdict (warnings included); nothing is written when it has errors
      */
     public WebhookConfigRules.Verdict put(WebhookConfig config) {
-        WebhookConfigRules.Verdict verdict = rules.check(config);
+        WebhookConfigRules.Verdict verdict = rules.check(config); // on the plaintext: the rules judge the secret itself
         if (verdict.ok()) {
-            send(config.getTenantId(), config);
+            send(config.getTenantId(), secrets.encrypt(config));
         }
         return verdict;
     }
@@ -158,7 +229,7 @@ public final class TenantConfigClient implements AutoCloseable {
     public WebhookConfigRules.Verdict putAsync(WebhookConfig config, CompletableFuture<RecordMetadata> written) {
         WebhookConfigRules.Verdict verdict = rules.check(config);
         if (verdict.ok()) {
-            producer().send(new ProducerRecord<>(topic, config.getTenantId(), config), (metadata, error) -> {
+            producer().send(new ProducerRecord<>(topic, config.getTenantId(), secrets.encrypt(config)), (metadata, error) -> {
                 if (error != null) {
                     written.completeExceptionally(error);
                 } else {

@@ -3,12 +3,14 @@ package dev.webhookpipeline.dispatcher.kafka;
 import dev.webhookpipeline.dispatcher.engine.TenantConfigs;
 import dev.webhookpipeline.registry.SchemaRegistryClient;
 import dev.webhookpipeline.schema.WebhookConfig;
+import dev.webhookpipeline.secrets.SecretCodec;
 import dev.webhookpipeline.serde.AvroDeserializer;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import org.apache.kafka.common.serialization.Deserializer;
 
 /**
  * Every tenant's current webhook config, from the compacted config topic. The dispatcher reads it
@@ -19,16 +21,31 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * <p>A config whose {@code tenant_id} differs from its record key is refused, as the router refuses
  * it (it dead-letters it): a warning names both ids (never the secret), and the key keeps its
  * previous config, or stays without one. It does not remove a previous valid config: we cannot know
- * what the broken record meant, and the router keeps routing with the previous one too.
+ * what the broken record meant, and the router keeps routing with the previous one too. The same
+ * holds for a config whose secret cannot be decrypted with the configured keys.
  */
 public final class ConfigTable implements TenantConfigs, AutoCloseable {
 
     private final Queue<String> changes = new ConcurrentLinkedQueue<>();
     private final CompactedTable<WebhookConfig> table;
 
-    public ConfigTable(Map<String, Object> kafkaProperties, SchemaRegistryClient registry, String topic) {
-        this.table = new CompactedTable<>(kafkaProperties, new AvroDeserializer<>(WebhookConfig.class, registry), topic,
-                "dispatcher-config-table", ConfigTable::problem, changes::add);
+    /** @param secrets decrypts each config's secrets as it is read: the table holds them in plaintext */
+    public ConfigTable(Map<String, Object> kafkaProperties, SchemaRegistryClient registry, String topic,
+                       SecretCodec secrets) {
+        this.table = new CompactedTable<>(kafkaProperties, decrypting(new AvroDeserializer<>(WebhookConfig.class, registry),
+                secrets), topic, "dispatcher-config-table", ConfigTable::problem, changes::add);
+    }
+
+    /**
+     * Decodes, then decrypts. A secret that cannot be decrypted (unknown key id, altered, moved from
+     * another tenant) fails as bad input, like an undecodable record: the tenant keeps its previous
+     * config, and the warning names the tenant and the key id only.
+     */
+    private static Deserializer<WebhookConfig> decrypting(Deserializer<WebhookConfig> avro, SecretCodec secrets) {
+        return (topic, bytes) -> {
+            WebhookConfig stored = avro.deserialize(topic, bytes);
+            return stored == null ? null : secrets.decrypt(stored);
+        };
     }
 
     /** The router's rule (ConfigProcessor): the key is the tenant id. Names the ids only. */

@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.webhookpipeline.registry.SchemaRegistryClient;
 import dev.webhookpipeline.schema.EventType;
 import dev.webhookpipeline.schema.WebhookConfig;
+import dev.webhookpipeline.secrets.KeyRing;
+import dev.webhookpipeline.secrets.SecretCodec;
 import dev.webhookpipeline.serde.AvroSerializer;
 import dev.webhookpipeline.serde.WireFormat;
 import dev.webhookpipeline.testsupport.Await;
 import dev.webhookpipeline.testsupport.RealServicesExtension;
 import dev.webhookpipeline.testsupport.SampleRecords;
+import dev.webhookpipeline.testsupport.TestKeys;
 import dev.webhookpipeline.testsupport.TestSecrets;
 import dev.webhookpipeline.testsupport.TestServices;
 import dev.webhookpipeline.topics.PipelineTopics;
@@ -20,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -84,7 +88,11 @@ class ConfigTableIT {
     }
 
     ConfigTable start() throws InterruptedException {
-        table = new ConfigTable(Map.of("bootstrap.servers", bootstrap), registry, topics.tenantConfig().name());
+        return start(SecretCodec.plaintext());
+    }
+
+    ConfigTable start(SecretCodec secrets) throws InterruptedException {
+        table = new ConfigTable(Map.of("bootstrap.servers", bootstrap), registry, topics.tenantConfig().name(), secrets);
         table.start();
         assertThat(table.awaitCaughtUp(WAIT)).isTrue();
         return table;
@@ -118,6 +126,34 @@ class ConfigTableIT {
                 .contains("config tenant_id 'other-10' differs from the record key 'fresh-10'")
                 .doesNotContain("globex-secret-0123456789").doesNotContain("other-secret-0123456789")
                 .doesNotContain("acme-secret-0123456789");
+        assertThat(table.isReading()).isTrue();
+    }
+
+    @Test
+    void secretsAreDecryptedAndOneThatCannotBeKeepsThePreviousConfig() throws Exception {
+        String keyA = TestKeys.entry("table-a");
+        String keyB = TestKeys.entry("table-b");
+        SecretCodec underA = new SecretCodec(KeyRing.parse(List.of(keyA), Optional.empty()));
+        SecretCodec underB = new SecretCodec(KeyRing.parse(List.of(keyB), Optional.empty()));
+        write("acme-13", underA.encrypt(config("acme-13", "https://acme.example/hook", "acme-secret-0123456789")));
+        start(underA);
+        assertThat(table.get("acme-13")).hasValueSatisfying(c -> assertThat(c.getSecret()).isEqualTo("acme-secret-0123456789"));
+
+        // Under a key the table does not have, then altered: neither replaces the readable config.
+        write("acme-13", underB.encrypt(config("acme-13", "https://acme.example/other", "acme-secret-next-0123456789")));
+        WebhookConfig moved = underA.encrypt(config("globex-13", "https://globex.example/hook", "globex-secret-0123456789"));
+        write("acme-13", WebhookConfig.newBuilder(moved).setTenantId("acme-13").build()); // ciphertext of another tenant
+        write("zeta-13", underA.encrypt(config("zeta-13", "https://zeta.example/hook", "zeta-secret-0123456789")));
+        Await.until("the config written after the undecryptable ones", WAIT, () -> table.get("zeta-13").isPresent());
+
+        assertThat(table.get("acme-13")).hasValueSatisfying(c -> {
+            assertThat(c.getEndpoint()).isEqualTo("https://acme.example/hook");
+            assertThat(c.getSecret()).isEqualTo("acme-secret-0123456789");
+        });
+        assertThat(log()).contains("the secret of tenant 'acme-13' (key id 'table-b') cannot be decrypted")
+                .contains("the secret of tenant 'acme-13' (key id 'table-a') cannot be decrypted")
+                .doesNotContain("acme-secret-next-0123456789").doesNotContain(TestKeys.keyOf(keyA))
+                .doesNotContain(TestKeys.keyOf(keyB));
         assertThat(table.isReading()).isTrue();
     }
 

@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "config", mixinStandardHelpOptions = true,
         description = "Set, show or delete a tenant's webhook config; rotate its secret; list every tenant, import many at once.",
         subcommands = {ConfigCommand.Set.class, ConfigCommand.Show.class, ConfigCommand.Delete.class,
-                RotateSecretCommand.class, ConfigListCommand.class, ConfigImportCommand.class})
+                RotateSecretCommand.class, ConfigListCommand.class, ConfigImportCommand.class, ReEncryptCommand.class})
 final class ConfigCommand {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -86,6 +86,9 @@ final class ConfigCommand {
             throw e;
         }
         verdict.warnings().forEach(w -> err.println("warning: " + w));
+        if (verdict.ok() && !client.encryptsSecrets()) {
+            err.println("warning: " + client.secretStorage());
+        }
         if (!verdict.ok()) {
             verdict.errors().forEach(e -> err.println("invalid: " + e));
             err.println("config not saved");

@@ -21,7 +21,8 @@ import picocli.CommandLine;
                 + " or a named record does not exist (see stderr)", "2:invalid command line (also an unknown topic or a bad"
                 + " time)",
                 "3:publish, config import, dead-letters requeue: some input was rejected (each is reported on stderr"
-                        + " with its line number or id and reason); the rest was applied"},
+                        + " with its line number or id and reason); the rest was applied; config re-encrypt: some configs"
+                        + " could not be decrypted (each named on stderr with its key id), the others were re-encrypted"},
         footer = {"", "Settings come, highest first, from options, environment (KAFKA_BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL,"
                 + " KAFKA_<PROPERTY>, PIPELINE_<SETTING>) and the --config file (Kafka client properties plus pipeline.* keys)."})
 public final class WebhookCtl {
