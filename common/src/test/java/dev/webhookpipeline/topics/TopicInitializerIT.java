@@ -3,9 +3,11 @@ package dev.webhookpipeline.topics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.webhookpipeline.testsupport.Await;
 import dev.webhookpipeline.testsupport.RealServicesExtension;
 import dev.webhookpipeline.testsupport.TestServices;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -78,6 +80,7 @@ class TopicInitializerIT {
         // Created by `webhookctl topics ensure --partitions 6`, say: two of the topics exist with 6 partitions.
         PipelineTopics six = PipelineTopics.builder().prefix(prefix).partitions(6).build();
         new TopicInitializer(admin).ensure(List.of(six.events(), six.outbound()));
+        Await.until("the new topics listed", Duration.ofSeconds(30), () -> listed(six.events(), six.outbound()));
 
         PipelineTopics defaulted = PipelineTopics.builder().prefix(prefix).build(); // no count chosen
         assertThat(defaulted.partitionsGiven()).isFalse();
@@ -99,6 +102,8 @@ class TopicInitializerIT {
         PipelineTopics topics = PipelineTopics.builder().prefix(TestServices.uniquePrefix("disagree")).build();
         admin.createTopics(List.of(new NewTopic(topics.events().name(), Optional.of(6), Optional.empty()),
                 new NewTopic(topics.outbound().name(), Optional.of(3), Optional.empty()))).all().get();
+        // Listed by every broker before the services start, as topics made with `webhookctl topics ensure` are.
+        Await.until("the new topics listed", Duration.ofSeconds(30), () -> listed(topics.events(), topics.outbound()));
         assertThatThrownBy(() -> new TopicInitializer(admin).ensure(topics))
                 .isInstanceOfSatisfying(TopicMismatchException.class, e -> assertThat(e.problems()).containsExactly(
                         "the pipeline's topics have different partition counts (" + topics.events().name() + " 6, "
@@ -115,4 +120,13 @@ class TopicInitializerIT {
         assertThat(report.warnings()).singleElement().asString()
                 .contains(topics.events().name()).contains("retention.ms=3600000");
     }
+
+    private static boolean listed(TopicSpec<?, ?>... topics) {
+        try {
+            return admin.listTopics().names().get().containsAll(Arrays.stream(topics).map(TopicSpec::name).toList());
+        } catch (Exception e) {
+            return false; // asked again until the deadline
+        }
+    }
+
 }
