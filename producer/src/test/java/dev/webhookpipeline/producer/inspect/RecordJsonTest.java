@@ -26,11 +26,13 @@ class RecordJsonTest {
                 .setEndpoint("https://x.example/h").setSecret("a-long-shared-secret-123")
                 .setEnabledEvents(List.of(EventType.TASK_CREATED)).setSecretHeader("X-Secret")
                 .setCreatedAt(Instant.parse("2026-12-01T00:00:00Z")).setUpdatedAt(Instant.parse("2026-12-02T00:00:00Z"))
+                .setPreviousSecret("an-older-shared-secret-456").setRotationEndsAt(Instant.parse("2026-12-03T00:00:00Z"))
                 .build();
         String json = RecordJson.toJson(config).toString();
         assertThat(json).isEqualTo("{\"tenant_id\":\"acme\",\"enabled\":true,\"batching\":false,"
                 + "\"endpoint\":\"https://x.example/h\",\"secret\":\"********\",\"enabled_events\":[\"TASK_CREATED\"],"
-                + "\"secret_header\":\"X-Secret\",\"created_at\":\"2026-12-01T00:00:00Z\",\"updated_at\":\"2026-12-02T00:00:00Z\"}");
+                + "\"secret_header\":\"X-Secret\",\"created_at\":\"2026-12-01T00:00:00Z\",\"updated_at\":\"2026-12-02T00:00:00Z\","
+                + "\"previous_secret\":\"********\",\"rotation_ends_at\":\"2026-12-03T00:00:00Z\"}");
     }
 
     static final PipelineTopics TOPICS = PipelineTopics.defaults();
