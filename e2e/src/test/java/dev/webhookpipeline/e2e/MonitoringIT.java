@@ -76,10 +76,12 @@ class MonitoringIT {
                 p.produce("failing", EventType.RISK_LEVEL_CHANGED);
                 p.flush();
                 writeUndecodableOutbound(p);
-                Await.until("a delivery, a failed attempt and a dead letter counted", WAIT, () -> {
+                // Per-tenant queue gauges appear with the first delivery-state publication (every progress interval).
+                Await.until("a delivery, a failed attempt, a dead letter and the queue gauges", WAIT, () -> {
                     String scrape = metrics.scrape();
                     return scrape.contains("webhooks_delivered_total{") && scrape.contains("webhook_attempts_failed_total{")
-                            && scrape.contains("webhook_dead_letters_total{");
+                            && scrape.contains("webhook_dead_letters_total{") && scrape.contains("webhook_queue_depth{")
+                            && scrape.contains("webhook_oldest_undelivered_age_seconds{");
                 });
                 Set<String> exported = new TreeSet<>();
                 exported.addAll(names(metrics.scrape()));
