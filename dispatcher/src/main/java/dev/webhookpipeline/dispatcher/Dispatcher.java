@@ -82,14 +82,8 @@ public final class Dispatcher implements AutoCloseable {
             props.putIfAbsent(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
         }
         props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "dispatcher");
-        // While requests are in flight the engine takes records at most every 5 ms: with the default
-        // 500 per poll that capped intake at 100,000 records/s. Memory stays bounded by partition-buffer-bytes.
-        props.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, MAX_POLL_RECORDS);
         return props;
     }
-
-    /** Records per poll unless the settings say otherwise ({@code max.poll.records}). */
-    static final int MAX_POLL_RECORDS = 5_000;
 
     /** Reads the tenant configs, then joins the group and starts delivering. */
     public void start() throws InterruptedException {
