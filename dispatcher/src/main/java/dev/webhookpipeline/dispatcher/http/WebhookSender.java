@@ -22,6 +22,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
@@ -159,7 +160,7 @@ public final class WebhookSender implements AutoCloseable {
         // The status line decides; the body is only an excerpt for the operator, and never a
         // reason to wait: it gets BODY_GRACE (never past the deadline) to give its first bytes.
         int status = response.getCode();
-        String excerpt;
+        Supplier<String> excerpt; // masked only when a failure needs it: a 200's body is never looked at
         try {
             long left = timeout.toNanos() - (System.nanoTime() - started);
             deadline.cancel(false);
@@ -173,16 +174,18 @@ public final class WebhookSender implements AutoCloseable {
             return Attempt.delivered(status, start, millis);
         }
         String what = status / 100 == 3 ? "redirect (not followed)" : "HTTP " + status;
-        return Attempt.failed(status, what + (excerpt.isEmpty() ? "" : ": " + excerpt), start, millis);
+        String shown = excerpt.get();
+        return Attempt.failed(status, what + (shown.isEmpty() ? "" : ": " + shown), start, millis);
     }
 
     /**
      * Reads at most {@link #BODY_EXCERPT_BYTES} of the body and lets the response go. A body that
      * ended within them leaves its connection to the pool; any other (longer, slower, endless, cut
      * off by the grace period or broken) is not drained: its connection is closed and discarded
-     * ({@code close(IMMEDIATE)} skips the draining that a graceful close does). Never throws.
+     * ({@code close(IMMEDIATE)} skips the draining that a graceful close does). Never throws. The
+     * excerpt is made (cleaned and masked) when asked for.
      */
-    private static String excerptAndRelease(CloseableHttpResponse response, HttpPost post, List<String> secrets) {
+    private static Supplier<String> excerptAndRelease(CloseableHttpResponse response, HttpPost post, List<String> secrets) {
         HttpEntity entity = response.getEntity();
         byte[] bytes = new byte[BODY_EXCERPT_BYTES + 1]; // one more: did the body end within the excerpt?
         int read = 0;
@@ -209,7 +212,8 @@ public final class WebhookSender implements AutoCloseable {
         } else {
             response.close(CloseMode.IMMEDIATE); // closes and discards the connection; nothing drained
         }
-        return excerpt(bytes, Math.min(read, BODY_EXCERPT_BYTES), secrets.toArray(String[]::new));
+        int length = Math.min(read, BODY_EXCERPT_BYTES);
+        return () -> excerpt(bytes, length, secrets.toArray(String[]::new));
     }
 
     /**
