@@ -18,6 +18,12 @@ import java.util.List;
  * is re-read from there when there is room again, and webhook ids (which only grow) tell which
  * re-read records are already queued.
  *
+ * <p>Re-deliveries (copies of webhooks the tenant already received, written to the outbound topic
+ * by an operator, {@link QueuedWebhook#isRedelivery()}) take their place in offset order like any
+ * other webhook; only their ids are old, so they are told apart from re-read records by offset
+ * instead, and they never move the tenant's delivered id. A request never mixes first-time
+ * webhooks with re-deliveries, nor two re-delivery requests.
+ *
  * <p>Not thread-safe: owned by the dispatcher's poll thread.
  */
 public final class TenantQueue {
@@ -36,8 +42,14 @@ public final class TenantQueue {
     /** What this queue counts against the budget: its bytes beyond the head webhook. */
     private long counted;
     private boolean holding;
-    /** Highest webhook id queued or delivered: records at or below it are skipped. */
+    /** Highest id of a first-time webhook queued or delivered: first-time records at or below it are skipped. */
     private long lastSeenId;
+    /** Highest offset queued or delivered (either kind): re-deliveries at or below it are skipped; -1 = none known. */
+    private long lastSeenOffset = -1;
+    /** Offset of the last webhook answered 200 (either kind); -1 = none known. */
+    private long lastDeliveredOffset = -1;
+    /** Re-deliveries in the queue: while 0, every queued webhook may share a request. */
+    private int redeliveriesQueued;
     /** Highest webhook id read for the tenant, queued or not: minus lastDeliveredId = webhooks waiting. */
     private long highestKnownId;
     /** The most recent failed attempts still waiting, newest first; cleared by a success or {@link #refresh()}. */
@@ -75,9 +87,11 @@ public final class TenantQueue {
      * Restores the state recorded by the previous owner of the partition, so a restart or
      * rebalance neither resets the tenant's backoff nor repeats what it delivered.
      */
-    public void restore(long highestKnownId, Instant lastDeliveredAt, int failedAttempts, Instant failingSince,
-                        Instant nextAttemptAt, List<Attempt> failures) {
+    public void restore(long highestKnownId, long lastDeliveredOffset, Instant lastDeliveredAt, int failedAttempts,
+                        Instant failingSince, Instant nextAttemptAt, List<Attempt> failures) {
         this.highestKnownId = Math.max(this.highestKnownId, highestKnownId);
+        this.lastDeliveredOffset = Math.max(this.lastDeliveredOffset, lastDeliveredOffset);
+        this.lastSeenOffset = Math.max(this.lastSeenOffset, lastDeliveredOffset);
         this.lastDeliveredAt = lastDeliveredAt;
         this.failedAttempts = failedAttempts;
         this.failingSince = failedAttempts > 0 ? failingSince : null;
@@ -91,9 +105,14 @@ public final class TenantQueue {
 
     /** Takes the next record of the tenant's partition, in offset order. */
     public Offer offer(QueuedWebhook webhook) {
-        highestKnownId = Math.max(highestKnownId, webhook.webhookId());
-        if (webhook.webhookId() <= lastSeenId) {
-            return Offer.ALREADY_SEEN; // delivered before a restart, or re-read after an overflow
+        boolean redelivery = webhook.isRedelivery();
+        if (!redelivery) {
+            highestKnownId = Math.max(highestKnownId, webhook.webhookId());
+        }
+        // Delivered before a restart, or re-read after an overflow. First-time webhooks are told by
+        // id (which survives a re-created topic), re-deliveries by offset (their ids are old).
+        if (redelivery ? webhook.offset() <= lastSeenOffset : webhook.webhookId() <= lastSeenId) {
+            return Offer.ALREADY_SEEN;
         }
         if (overflowFrom >= 0 || queue.size() >= roomFor()
                 || (!queue.isEmpty() && !budget.makeRoom(this, webhook.bytes()))) {
@@ -104,7 +123,12 @@ public final class TenantQueue {
         }
         queue.addLast(webhook);
         bytes += webhook.bytes();
-        lastSeenId = webhook.webhookId();
+        if (redelivery) {
+            redeliveriesQueued++;
+        } else {
+            lastSeenId = webhook.webhookId();
+        }
+        lastSeenOffset = Math.max(lastSeenOffset, webhook.offset());
         recount();
         return Offer.QUEUED;
     }
@@ -135,13 +159,42 @@ public final class TenantQueue {
 
     private void trimTo(int keep, long maxCounted) {
         int floor = Math.max(inFlight, 1);
+        boolean dropped = false;
         while (queue.size() > floor && (queue.size() > keep || counted > maxCounted)) {
-            QueuedWebhook dropped = queue.removeLast(); // re-read from Kafka when there is room again
-            bytes -= dropped.bytes();
-            overflowFrom = dropped.offset();
-            lastSeenId = queue.peekLast().webhookId();
+            QueuedWebhook last = queue.removeLast(); // re-read from Kafka when there is room again
+            bytes -= last.bytes();
+            if (last.isRedelivery()) {
+                redeliveriesQueued--;
+            }
+            overflowFrom = last.offset();
+            dropped = true;
             recount();
         }
+        if (dropped) { // what is left is all that counts as seen: the rest comes again with the re-read
+            lastSeenOffset = queue.peekLast().offset();
+            lastSeenId = lastDeliveredId;
+            for (var it = queue.descendingIterator(); it.hasNext(); ) {
+                QueuedWebhook kept = it.next();
+                if (!kept.isRedelivery()) {
+                    lastSeenId = kept.webhookId();
+                    break;
+                }
+            }
+        }
+    }
+
+    /** How many webhooks from the head may share one request: all of them, unless re-deliveries are queued. */
+    private int sameRequestRun(int atMost) {
+        if (redeliveriesQueued == 0) {
+            return Math.min(atMost, queue.size());
+        }
+        var it = queue.iterator();
+        QueuedWebhook head = it.next();
+        int run = 1;
+        while (run < atMost && it.hasNext() && it.next().sameRequestAs(head)) {
+            run++;
+        }
+        return run;
     }
 
     /** Keeps {@link #counted} and the budget's totals in step with the queue. */
@@ -175,10 +228,11 @@ public final class TenantQueue {
         if (held || inFlight > 0 || queue.isEmpty() || (nextAttemptAt != null && now.isBefore(nextAttemptAt))) {
             return 0;
         }
-        int size = batching ? Math.min(MAX_BATCH, queue.size()) : 1;
+        int size = batching ? sameRequestRun(MAX_BATCH) : 1;
         boolean retry = failedAttempts > 0;
-        if (batching && !retry && size < MAX_BATCH && now.isBefore(queue.peekFirst().queuedAt().plus(batchWindow))) {
-            return 0; // let the batch fill until the window closes
+        if (batching && !retry && size < MAX_BATCH && size == queue.size()
+                && now.isBefore(queue.peekFirst().queuedAt().plus(batchWindow))) {
+            return 0; // let the batch fill until the window closes (unless what follows may not join it)
         }
         return size;
     }
@@ -202,7 +256,7 @@ public final class TenantQueue {
             return List.of();
         }
         if (!batching) {
-            size = Math.min(Math.max(1, unbatchedRun), queue.size());
+            size = sameRequestRun(Math.max(1, unbatchedRun));
         }
         List<QueuedWebhook> request = new ArrayList<>(size);
         var it = queue.iterator();
@@ -243,7 +297,12 @@ public final class TenantQueue {
         for (int i = 0; i < count; i++) {
             QueuedWebhook sent = queue.removeFirst();
             bytes -= sent.bytes();
-            lastDeliveredId = sent.webhookId();
+            if (sent.isRedelivery()) {
+                redeliveriesQueued--;
+            } else {
+                lastDeliveredId = sent.webhookId();
+            }
+            lastDeliveredOffset = sent.offset();
         }
         recount();
         lastDeliveredAt = at;
@@ -337,6 +396,15 @@ public final class TenantQueue {
 
     public long lastDeliveredId() {
         return lastDeliveredId;
+    }
+
+    public long lastDeliveredOffset() {
+        return lastDeliveredOffset;
+    }
+
+    /** Re-delivered webhooks queued here, not yet answered 200. */
+    public int redeliveriesQueued() {
+        return redeliveriesQueued;
     }
 
     public Instant lastDeliveredAt() {

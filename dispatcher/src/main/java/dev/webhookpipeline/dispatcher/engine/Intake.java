@@ -94,7 +94,8 @@ final class Intake {
                        OutboundWebhook webhook, Instant now) {
         TenantQueue queue = state.tenant(record.key());
         TenantQueue.Offer offer = queue.offer(new QueuedWebhook(record.offset(), webhook.getWebhookId(),
-                webhook.getBody(), now, webhook.getOccurredAt()));
+                webhook.getBody(), now, webhook.getOccurredAt(),
+                webhook.getRedelivery() == null ? null : webhook.getRedelivery().getRequestId()));
         TenantRef ref = new TenantRef(tp, record.key());
         if (offer == TenantQueue.Offer.QUEUED) {
             listener.queued(ref);

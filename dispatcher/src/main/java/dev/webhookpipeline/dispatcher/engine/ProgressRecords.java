@@ -17,6 +17,7 @@ public final class ProgressRecords {
                 .setTenantId(queue.tenantId())
                 .setLastDeliveredWebhookId(queue.lastDeliveredId())
                 .setLastDeliveredAt(queue.lastDeliveredAt())
+                .setLastDeliveredOffset(queue.lastDeliveredOffset())
                 .setHighestKnownWebhookId(queue.highestKnownId())
                 .setFailedAttempts(queue.failedAttempts())
                 .setFailingSince(queue.failingSince())
@@ -33,7 +34,8 @@ public final class ProgressRecords {
     /** A queue for a tenant whose last recorded state is {@code progress} (from the previous owner). */
     public static TenantQueue queueFrom(DeliveryProgress progress, int capacity, BufferBudget budget) {
         TenantQueue queue = new TenantQueue(progress.getTenantId(), progress.getLastDeliveredWebhookId(), capacity, budget);
-        queue.restore(progress.getHighestKnownWebhookId(), progress.getLastDeliveredAt(), progress.getFailedAttempts(),
+        queue.restore(progress.getHighestKnownWebhookId(), progress.getLastDeliveredOffset(), progress.getLastDeliveredAt(),
+                progress.getFailedAttempts(),
                 progress.getFailingSince(), progress.getNextAttemptAt(), progress.getRecentFailures().stream()
                         .map(f -> new Attempt(false, f.getStatus(), f.getError(), f.getAt(), 0, f.getFirstWebhookId(),
                                 f.getLastWebhookId(), f.getAttempt())).toList());

@@ -80,7 +80,7 @@ public final class VirtualThreadRequests implements RequestRunner, AutoCloseable
         }
         return new WebhookRequest(tenant.getTenantId(), tenant.getEndpoint(), secret, tenant.getSecretHeader(), batching,
                 webhooks.get(0).webhookId(), webhooks.get(webhooks.size() - 1).webhookId(), body,
-                SecretRotation.signingSecrets(tenant, now));
+                SecretRotation.signingSecrets(tenant, now), webhooks.get(0).redelivery());
     }
 
     @Override

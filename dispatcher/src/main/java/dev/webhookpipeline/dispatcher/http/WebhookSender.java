@@ -59,6 +59,8 @@ public final class WebhookSender implements AutoCloseable {
      */
     static final Duration BODY_GRACE = Duration.ofMillis(250);
     static final String USER_AGENT = "webhook-pipeline/0.1";
+    /** Carries the re-delivery request id on a request of re-delivered webhooks. */
+    public static final String REDELIVERY_HEADER = "webhook-redelivery";
 
     private final CloseableHttpClient client;
     private final PoolingHttpClientConnectionManager connections;
@@ -148,6 +150,9 @@ public final class WebhookSender implements AutoCloseable {
         post.setHeader("webhook-id", messageId);
         post.setHeader("webhook-timestamp", Long.toString(timestamp));
         post.setHeader("webhook-signature", Signature.sign(request.signingSecrets(), messageId, timestamp, body));
+        if (request.redelivery() != null) {
+            post.setHeader(REDELIVERY_HEADER, request.redelivery()); // same ids as before: tells a deduplicating receiver why
+        }
         ScheduledFuture<?> deadline = deadlines.schedule(post::cancel, timeout.toMillis(), TimeUnit.MILLISECONDS);
         CloseableHttpResponse response;
         try {

@@ -65,6 +65,9 @@ public final class DeliveryMetrics {
                 .increment(sent.size());
         long nowMillis = now.toEpochMilli();
         for (QueuedWebhook webhook : sent) {
+            if (webhook.isRedelivery()) {
+                continue; // its event is old by design: it would only blur the pipeline's latency
+            }
             latency.record(Math.max(0, nowMillis - webhook.occurredAt().toEpochMilli()), TimeUnit.MILLISECONDS);
         }
         batchSizes.record(sent.size());

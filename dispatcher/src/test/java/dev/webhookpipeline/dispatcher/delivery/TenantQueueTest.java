@@ -205,4 +205,74 @@ class TenantQueueTest {
         assertThat(queue.needsReread()).isTrue(); // one batch kept, room for 900: read the rest again at once
         assertThat(queue.overflowFrom()).isEqualTo(1101);
     }
+
+    // ---- re-deliveries ----
+
+    static QueuedWebhook redelivery(long offset, long id, String request, Instant queuedAt) {
+        return new QueuedWebhook(offset, id, "{\"id\":" + id + ",\"redelivery\":{}}", queuedAt, queuedAt, request);
+    }
+
+    @Test
+    void reDeliveriesFollowInOffsetOrderAndNeverShareARequestWithFirstTimeWebhooks() {
+        TenantQueue queue = queueWith(3, T0); // ids 1-3 at offsets 1001-1003
+        assertThat(queue.offer(redelivery(1004, 1, "r1", T0))).isEqualTo(TenantQueue.Offer.QUEUED);
+        assertThat(queue.offer(redelivery(1005, 2, "r1", T0))).isEqualTo(TenantQueue.Offer.QUEUED);
+        assertThat(queue.offer(redelivery(1006, 1, "r2", T0))).isEqualTo(TenantQueue.Offer.QUEUED);
+        assertThat(queue.offer(webhook(4, T0).withOffset(1007))).isEqualTo(TenantQueue.Offer.QUEUED);
+        // The batch window is open, but what follows each run may not join it: each goes at once.
+        assertThat(ids(queue.nextRequest(T0, true, WINDOW))).containsExactly(1L, 2L, 3L);
+        queue.delivered(T0);
+        List<QueuedWebhook> first = queue.nextRequest(T0, true, WINDOW);
+        assertThat(first).extracting(QueuedWebhook::redelivery).containsExactly("r1", "r1");
+        queue.delivered(T0);
+        assertThat(queue.nextRequest(T0, true, WINDOW)).extracting(QueuedWebhook::redelivery).containsExactly("r2");
+        queue.delivered(T0);
+        assertThat(queue.lastDeliveredId()).as("a re-delivery never moves the delivered id back").isEqualTo(3);
+        assertThat(queue.lastDeliveredOffset()).isEqualTo(1006);
+        assertThat(queue.nextRequest(T0, true, WINDOW)).isEmpty(); // webhook 4 alone waits for its window
+        assertThat(ids(queue.nextRequest(T0.plus(WINDOW), true, WINDOW))).containsExactly(4L);
+    }
+
+    @Test
+    void anUnbatchedRunStopsWhereTheKindChanges() {
+        TenantQueue queue = queueWith(2, T0);
+        queue.offer(redelivery(1003, 1, "r1", T0));
+        assertThat(ids(queue.nextRequest(T0, false, WINDOW, 8))).containsExactly(1L, 2L);
+        queue.delivered(T0);
+        assertThat(queue.nextRequest(T0, false, WINDOW, 8)).extracting(QueuedWebhook::redelivery).containsExactly("r1");
+    }
+
+    @Test
+    void reReadReDeliveriesAreToldByOffsetAndFirstTimeWebhooksByIdAlsoAfterARestart() {
+        TenantQueue before = queueWith(2, T0);
+        before.offer(redelivery(1003, 1, "r1", T0));
+        before.nextRequest(T0, true, WINDOW); // 1-2: the re-delivery after them may not join
+        before.delivered(T0);
+        assertThat(before.nextRequest(T0.plus(WINDOW), true, WINDOW)).hasSize(1); // alone, after its window
+        before.delivered(T0);
+        assertThat(before.redeliveriesQueued()).isZero();
+
+        // The next owner restores what was recorded and reads the partition again from an older commit.
+        TenantQueue after = new TenantQueue("t", before.lastDeliveredId(), 1000);
+        after.restore(before.highestKnownId(), before.lastDeliveredOffset(), T0, 0, null, null, List.of());
+        assertThat(after.offer(webhook(1, T0))).isEqualTo(TenantQueue.Offer.ALREADY_SEEN);
+        assertThat(after.offer(webhook(2, T0))).isEqualTo(TenantQueue.Offer.ALREADY_SEEN);
+        assertThat(after.offer(redelivery(1003, 1, "r1", T0))).isEqualTo(TenantQueue.Offer.ALREADY_SEEN);
+        assertThat(after.offer(redelivery(1004, 2, "r2", T0))).isEqualTo(TenantQueue.Offer.QUEUED);
+        assertThat(after.waiting()).as("re-deliveries are not counted as undelivered webhooks").isZero();
+    }
+
+    @Test
+    void trimmingKeepsTheFirstTimeIdSeenEvenWhenReDeliveriesAreLast() {
+        TenantQueue queue = queueWith(100, T0); // ids 1-100, offsets 1001-1100
+        for (int i = 1; i <= 50; i++) {
+            queue.offer(redelivery(1100 + i, i, "r1", T0));
+        }
+        queue.nextRequest(T0, true, WINDOW); // 1-100 in flight
+        queue.failed(HTTP_500, T0, RetrySchedule.STANDARD); // keeps only the failed batch: the re-deliveries go
+        assertThat(queue.overflowFrom()).isEqualTo(1101);
+        assertThat(queue.redeliveriesQueued()).isZero();
+        // Re-read from the overflow: the re-deliveries come again and are taken; ids 1-100 are not.
+        assertThat(queue.offer(webhook(100, T0))).isEqualTo(TenantQueue.Offer.ALREADY_SEEN);
+    }
 }

@@ -8,6 +8,7 @@ import dev.webhookpipeline.dispatcher.metrics.DeliveryMetrics;
 import dev.webhookpipeline.schema.DeliveryProgress;
 import dev.webhookpipeline.schema.EventType;
 import dev.webhookpipeline.schema.OutboundWebhook;
+import dev.webhookpipeline.schema.Redelivery;
 import dev.webhookpipeline.schema.WebhookConfig;
 import dev.webhookpipeline.testsupport.ManualClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -40,7 +41,7 @@ import org.apache.kafka.common.TopicPartition;
  */
 final class DispatcherSimulation {
 
-    enum Kind { PRODUCE, ENDPOINT, REGISTRY, CONFIG, RETRY, REFRESH, REBALANCE, LOSE, CRASH, START, DEAD_LETTERS, TICK }
+    enum Kind { PRODUCE, REDELIVER, ENDPOINT, REGISTRY, CONFIG, RETRY, REFRESH, REBALANCE, LOSE, CRASH, START, DEAD_LETTERS, TICK }
 
     enum Mode { OK, FAIL, TIMEOUT, SLOW }
 
@@ -167,6 +168,13 @@ final class DispatcherSimulation {
                             random.nextInt(3) == 0);
                 }
             }
+            case REDELIVER -> {
+                long produced = cluster.producedIds().getOrDefault(tenant, 0L);
+                if (produced > 0) {
+                    long from = 1 + Math.floorMod(step.b(), produced);
+                    cluster.redeliver(tenant, from, from + Math.floorMod(step.c(), 30), "req-" + stepNumber);
+                }
+            }
             case ENDPOINT -> modes.put(tenant, Mode.values()[Math.floorMod(step.b(), Mode.values().length)]);
             case REGISTRY -> registryUp = step.b() % 2 == 0;
             case CONFIG -> {
@@ -277,6 +285,13 @@ final class DispatcherSimulation {
                             + e.getValue() + " answered 200, but the delivery state says #" + recorded
                             + ": the next owner sends them again");
                 }
+                long reportedOffset = from.reportedOffsets.getOrDefault(e.getKey(), -1L);
+                long recordedOffset = cluster.recordedDeliveredOffset(e.getKey());
+                if (recordedOffset < reportedOffset) {
+                    throw new SimCluster.Violation("instance " + from.id + " handed over " + e.getKey() + " having had offset "
+                            + reportedOffset + " answered 200, but the delivery state says offset " + recordedOffset
+                            + ": the next owner re-delivers them again");
+                }
             }
         }
     }
@@ -342,7 +357,12 @@ final class DispatcherSimulation {
             if (r.from().alive) {
                 int p = cluster.partitionOf(r.tenant());
                 if (outcome.delivered() > 0 && r.epoch() == r.from().epoch[p] && cluster.owner(p) == r.from().id) {
-                    r.from().reported.merge(r.tenant(), r.webhooks().get(outcome.delivered() - 1).webhookId(), Math::max);
+                    for (QueuedWebhook webhook : r.webhooks().subList(0, outcome.delivered())) {
+                        if (!webhook.isRedelivery()) {
+                            r.from().reported.merge(r.tenant(), webhook.webhookId(), Math::max);
+                        }
+                        r.from().reportedOffsets.merge(r.tenant(), webhook.offset(), Math::max);
+                    }
                 }
                 r.onDone().accept(outcome);
             }
@@ -455,12 +475,15 @@ final class DispatcherSimulation {
         final Map<String, Long> readySince = new HashMap<>();
         /** Highest webhook id per tenant whose 200 was reported to this instance's engine, in its current ownership. */
         final Map<String, Long> reported = new HashMap<>();
+        /** Highest offset per tenant (either kind) whose 200 was reported to this instance's engine, in its current ownership. */
+        final Map<String, Long> reportedOffsets = new HashMap<>();
         /** Per partition, bumped whenever this instance gains or loses it: requests of an older ownership do not count. */
         final int[] epoch = new int[shape.partitions()];
 
         void leave(int partition) {
             epoch[partition]++;
             reported.keySet().removeIf(tenant -> cluster.partitionOf(tenant) == partition);
+            reportedOffsets.keySet().removeIf(tenant -> cluster.partitionOf(tenant) == partition);
         }
         final Map<Integer, Map<String, DeliveryProgress>> pendingProgress = new LinkedHashMap<>();
         long started;
@@ -552,9 +575,12 @@ final class DispatcherSimulation {
                 fetching = true;
                 return new Decoded.Unavailable("schema v2 being fetched");
             }
+            Redelivery redelivery = parts[0].startsWith("v1+r") ? Redelivery.newBuilder()
+                    .setRequestId(parts[0].substring(4)).setRequestedAt(START).setOriginalOffset(0).build() : null;
             return new Decoded.Webhook(OutboundWebhook.newBuilder().setTenantId(parts[1])
                     .setWebhookId(Long.parseLong(parts[2])).setEventId(new UUID(0, Long.parseLong(parts[2])))
-                    .setEventType(EventType.values()[0]).setOccurredAt(START).setRoutedAt(START).setBody(parts[3]).build());
+                    .setEventType(EventType.values()[0]).setOccurredAt(START).setRoutedAt(START).setBody(parts[3])
+                    .setRedelivery(redelivery).build());
         }
     }
 

@@ -28,8 +28,11 @@ final class SimCluster {
         }
     }
 
-    /** The truth about one record of the log. */
-    record Truth(String tenant, long webhookId, String body, boolean bad) {}
+    /**
+     * The truth about one record of the log. {@code seq} numbers a tenant's good records (first-time
+     * and re-delivered) in log order: the order its receiver must see them in.
+     */
+    record Truth(String tenant, long webhookId, String body, boolean bad, long seq, String redelivery) {}
 
     private final int partitionCount;
     private final List<List<ConsumerRecord<String, byte[]>>> logs = new ArrayList<>();
@@ -40,8 +43,14 @@ final class SimCluster {
     private final long[] checkedUpTo;
     private final Map<String, DeliveryProgress> progress = new HashMap<>();
     private final Set<String> deadLettered = new HashSet<>();
+    /** Highest first-time webhook id each receiver has processed. */
     private final Map<String, Long> maxDelivered = new HashMap<>();
+    /** Highest seq each receiver has processed (first-time and re-delivered webhooks). */
+    private final Map<String, Long> maxSeq = new HashMap<>();
     private final Map<String, Long> nextId = new HashMap<>();
+    private final Map<String, Long> nextSeq = new HashMap<>();
+    /** Offset of each of a tenant's good records, by seq - 1. */
+    private final Map<String, List<Long>> offsetsBySeq = new HashMap<>();
 
     SimCluster(int partitionCount) {
         this.partitionCount = partitionCount;
@@ -88,12 +97,33 @@ final class SimCluster {
     /** Appends the tenant's next webhook, encoded under schema v1 or v2 (v2 must be fetched from the registry). */
     void produce(String tenant, String body, boolean v2) {
         long id = nextId.merge(tenant, 1L, Long::sum);
-        append(tenant, (v2 ? "v2|" : "v1|") + tenant + "|" + id + "|" + body, new Truth(tenant, id, body, false));
+        appendGood(tenant, (v2 ? "v2|" : "v1|") + tenant + "|" + id + "|" + body, id, body, null);
+    }
+
+    /**
+     * Appends copies of the tenant's first-time webhooks {@code fromId..toId} (those produced so
+     * far), marked as re-delivery {@code request} and with the body a re-delivery has.
+     */
+    void redeliver(String tenant, long fromId, long toId, String request) {
+        int p = partitionOf(tenant);
+        List<Truth> originals = truths.get(p).stream().filter(t -> !t.bad() && t.redelivery() == null
+                && t.tenant().equals(tenant) && t.webhookId() >= fromId && t.webhookId() <= toId).toList();
+        for (Truth original : originals) {
+            String body = original.body() + "+redelivery:" + request;
+            appendGood(tenant, "v1+r" + request + "|" + tenant + "|" + original.webhookId() + "|" + body,
+                    original.webhookId(), body, request);
+        }
+    }
+
+    private void appendGood(String tenant, String value, long id, String body, String redelivery) {
+        long seq = nextSeq.merge(tenant, 1L, Long::sum);
+        offsetsBySeq.computeIfAbsent(tenant, t -> new ArrayList<>()).add((long) logs.get(partitionOf(tenant)).size());
+        append(tenant, value, new Truth(tenant, id, body, false, seq, redelivery));
     }
 
     /** Appends a record that no decoder can read (it takes no webhook id: the router never numbered it). */
     void produceGarbage(String tenant) {
-        append(tenant, "garbage", new Truth(tenant, -1, null, true));
+        append(tenant, "garbage", new Truth(tenant, -1, null, true, -1, null));
     }
 
     private void append(String tenant, String value, Truth truth) {
@@ -140,11 +170,12 @@ final class SimCluster {
 
     private boolean resolved(int p, int offset, Truth truth) {
         return truth.bad() ? deadLettered.contains(p + "@" + offset)
-                : maxDelivered.getOrDefault(truth.tenant(), 0L) >= truth.webhookId();
+                : maxSeq.getOrDefault(truth.tenant(), 0L) >= truth.seq();
     }
 
     private static String describe(Truth truth) {
-        return truth.bad() ? "a bad record of " + truth.tenant() : truth.tenant() + " #" + truth.webhookId();
+        return truth.bad() ? "a bad record of " + truth.tenant() : truth.tenant() + " #" + truth.webhookId()
+                + (truth.redelivery() == null ? "" : " (re-delivery " + truth.redelivery() + ")") + " seq " + truth.seq();
     }
 
     // ---- the dead-letter topic ----
@@ -170,7 +201,18 @@ final class SimCluster {
             throw new Violation("delivery state of " + state.getTenantId() + " claims #" + state.getLastDeliveredWebhookId()
                     + " delivered; the receiver has up to #" + delivered);
         }
+        long seq = maxSeq.getOrDefault(state.getTenantId(), 0L);
+        long receivedOffset = seq == 0 ? -1 : offsetsBySeq.get(state.getTenantId()).get((int) seq - 1);
+        if (state.getLastDeliveredOffset() > receivedOffset) {
+            throw new Violation("delivery state of " + state.getTenantId() + " claims offset " + state.getLastDeliveredOffset()
+                    + " delivered; the receiver has up to offset " + receivedOffset + ": a new owner would skip re-deliveries");
+        }
         progress.put(state.getTenantId(), state);
+    }
+
+    long recordedDeliveredOffset(String tenant) {
+        DeliveryProgress state = progress.get(tenant);
+        return state == null ? -1 : state.getLastDeliveredOffset();
     }
 
     long recordedDelivered(String tenant) {
@@ -190,40 +232,41 @@ final class SimCluster {
 
     // ---- the receivers ----
 
-    /** A request of the tenant's was answered 200: its webhooks are processed by the receiver, in this order. */
+    /**
+     * A request of the tenant's was answered 200: its webhooks are processed by the receiver, in
+     * this order. They must continue the tenant's log order (a repeat of what came before is
+     * at-least-once; a gap is a loss), with their own id and body, and one request holds
+     * first-time webhooks or one re-delivery's, never a mix.
+     */
     void received(String tenant, List<QueuedWebhook> webhooks) {
-        long max = maxDelivered.getOrDefault(tenant, 0L);
-        long expected = webhooks.get(0).webhookId();
-        if (expected > max + 1) {
-            throw new Violation(tenant + " received #" + expected + " after #" + max + ": a gap (lost or reordered)");
-        }
+        List<Truth> log = truths.get(partitionOf(tenant));
+        long max = maxSeq.getOrDefault(tenant, 0L);
+        long expected = -1;
         for (QueuedWebhook webhook : webhooks) {
-            if (webhook.webhookId() != expected) {
-                throw new Violation(tenant + " received a request with ids out of sequence: "
-                        + webhooks.stream().map(QueuedWebhook::webhookId).toList());
+            Truth truth = log.get((int) webhook.offset());
+            if (truth.bad() || !truth.tenant().equals(tenant) || truth.webhookId() != webhook.webhookId()
+                    || !truth.body().equals(webhook.body())
+                    || !java.util.Objects.equals(truth.redelivery(), webhook.redelivery())) {
+                throw new Violation(tenant + " received offset " + webhook.offset() + " as #" + webhook.webhookId()
+                        + " but it is " + describe(truth) + " (or its body or marker differs)");
             }
-            String truth = bodyOf(tenant, webhook.webhookId());
-            if (!webhook.body().equals(truth)) {
-                throw new Violation(tenant + " #" + webhook.webhookId() + " arrived with another webhook's body");
+            if (expected < 0 && truth.seq() > max + 1) {
+                throw new Violation(tenant + " received " + describe(truth) + " after seq " + max + ": a gap (lost or reordered)");
             }
-            expected++;
+            if (expected >= 0 && truth.seq() != expected) {
+                throw new Violation(tenant + " received a request out of log order: " + webhooks.stream()
+                        .map(w -> describe(log.get((int) w.offset()))).toList());
+            }
+            if (!webhook.sameRequestAs(webhooks.get(0))) {
+                throw new Violation(tenant + " received a request mixing first-time webhooks and re-deliveries: "
+                        + webhooks.stream().map(w -> describe(log.get((int) w.offset()))).toList());
+            }
+            if (truth.redelivery() == null) {
+                maxDelivered.merge(tenant, truth.webhookId(), Math::max);
+            }
+            expected = truth.seq() + 1;
         }
-        maxDelivered.put(tenant, Math.max(max, expected - 1));
-    }
-
-    private final Map<String, String> bodies = new HashMap<>();
-
-    private String bodyOf(String tenant, long id) {
-        if (bodies.isEmpty() || !bodies.containsKey(tenant + "#" + id)) {
-            for (List<Truth> partition : truths) {
-                for (Truth t : partition) {
-                    if (!t.bad()) {
-                        bodies.putIfAbsent(t.tenant() + "#" + t.webhookId(), t.body());
-                    }
-                }
-            }
-        }
-        return bodies.get(tenant + "#" + id);
+        maxSeq.put(tenant, Math.max(max, expected - 1));
     }
 
     long maxDelivered(String tenant) {
@@ -240,9 +283,9 @@ final class SimCluster {
                         + ", owner " + owner[p] + ")";
             }
         }
-        for (var e : nextId.entrySet()) {
-            if (maxDelivered(e.getKey()) < e.getValue()) {
-                return e.getKey() + " got up to #" + maxDelivered(e.getKey()) + " of " + e.getValue();
+        for (var e : nextSeq.entrySet()) {
+            if (maxSeq.getOrDefault(e.getKey(), 0L) < e.getValue()) {
+                return e.getKey() + " got up to seq " + maxSeq.getOrDefault(e.getKey(), 0L) + " of " + e.getValue();
             }
         }
         return null;
