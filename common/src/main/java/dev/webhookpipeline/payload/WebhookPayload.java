@@ -37,6 +37,20 @@ public final class WebhookPayload {
         return body.toString();
     }
 
+    /**
+     * A delivered webhook's body as it is sent again: every field as before, plus
+     * {@code "redelivery": {"request_id", "requested_at"}} at the end, so a receiver that
+     * deduplicates by {@code id} can tell a re-delivery it asked for from a retry.
+     *
+     * @throws IllegalArgumentException when {@code body} is not a JSON object
+     */
+    public static String withRedelivery(String body, String requestId, Instant requestedAt) {
+        ObjectNode out = parseObject(body);
+        out.remove("redelivery");
+        out.putObject("redelivery").put("request_id", requestId).put("requested_at", requestedAt.getEpochSecond());
+        return out.toString();
+    }
+
     /** The body with {@code secret} inserted before {@code data}, as the platform's samples show it. */
     public static String withSecret(String body, String secret) {
         return inserting(secret).into(body);

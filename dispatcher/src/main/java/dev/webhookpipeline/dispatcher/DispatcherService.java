@@ -4,6 +4,7 @@ import dev.webhookpipeline.admin.OperatorAuth;
 import dev.webhookpipeline.dispatcher.admin.AdminServer;
 import dev.webhookpipeline.dispatcher.admin.SessionPolicy;
 import dev.webhookpipeline.dispatcher.status.ControlChannel;
+import dev.webhookpipeline.dispatcher.status.RedeliveryLog;
 import dev.webhookpipeline.dispatcher.status.StatusView;
 import dev.webhookpipeline.dispatcher.status.TenantQueueStatus;
 import io.micrometer.core.instrument.Gauge;
@@ -36,6 +37,7 @@ public final class DispatcherService implements AutoCloseable {
     private final Dispatcher dispatcher;
     private final StatusView status;
     private final ControlChannel control;
+    private final RedeliveryLog redeliveries;
     private final AdminServer admin;
 
     /** @param config built with {@link #metricsRegistry()} as its meter registry when metrics are wanted */
@@ -44,8 +46,10 @@ public final class DispatcherService implements AutoCloseable {
         this.status = new StatusView(config.kafkaProperties(), config.registry(), config.topics().deliveryState().name());
         this.control = new ControlChannel(config.kafkaProperties(), config.registry(), config.topics().control().name(),
                 dispatcher, config.clock());
+        this.redeliveries = new RedeliveryLog(config.kafkaProperties(), config.registry(),
+                config.topics().operatorLog().name());
         this.admin = admin.map(a -> new AdminServer(a.auth(), status, control, metrics, this::stopped,
-                a.sessions(), Clock.systemUTC())).orElse(null);
+                a.sessions(), Clock.systemUTC(), redeliveries::recent)).orElse(null);
         // Over every tenant of the platform (the delivery states all instances write), so alerts take max() across instances.
         for (TenantQueueStatus.State state : TenantQueueStatus.State.values()) {
             Gauge.builder("webhook.tenants", status, s -> s.index().counts().get(state))
@@ -68,12 +72,16 @@ public final class DispatcherService implements AutoCloseable {
     public DispatcherService start(Optional<Admin> where) throws InterruptedException {
         status.start();
         control.start();
+        redeliveries.start();
         dispatcher.start();
         if (!status.awaitCaughtUp(Duration.ofSeconds(60))) {
             throw new IllegalStateException("could not read the delivery states within 60 s");
         }
         if (!control.awaitReady(Duration.ofSeconds(60))) {
             throw new IllegalStateException("could not position the reader of operator commands within 60 s");
+        }
+        if (!redeliveries.awaitCaughtUp(Duration.ofSeconds(60))) {
+            throw new IllegalStateException("could not read the re-delivery requests on the operator log within 60 s");
         }
         if (admin != null && where.isPresent()) {
             admin.start(where.get().host(), where.get().port());
@@ -115,6 +123,9 @@ public final class DispatcherService implements AutoCloseable {
         if (!control.isReading()) {
             stopped.add("operator-command reader");
         }
+        if (!redeliveries.isReading()) {
+            stopped.add("re-delivery request reader");
+        }
         return stopped;
     }
 
@@ -125,6 +136,7 @@ public final class DispatcherService implements AutoCloseable {
         }
         dispatcher.close();
         control.close();
+        redeliveries.close();
         status.close();
     }
 }

@@ -8,6 +8,18 @@ import dev.webhookpipeline.dispatcher.DispatcherMain;
 import dev.webhookpipeline.dispatcher.delivery.RetrySchedule;
 import dev.webhookpipeline.e2e.Ledger.ConfigChange;
 import dev.webhookpipeline.e2e.Ledger.Produced;
+import dev.webhookpipeline.producer.cli.WebhookCtl;
+import dev.webhookpipeline.schema.DeliveryProgress;
+import dev.webhookpipeline.secrets.KeyRing;
+import dev.webhookpipeline.serde.AvroDeserializer;
+import java.io.ByteArrayInputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import dev.webhookpipeline.producer.EventPublisher;
 import dev.webhookpipeline.producer.NewEvent;
 import dev.webhookpipeline.producer.TenantConfigClient;
@@ -231,6 +243,62 @@ final class E2ePipeline implements AutoCloseable {
         flush();
         Await.until("[seed=" + seed + "] a first webhook end to end (router and dispatcher up)", timeout,
                 () -> !receiver.acceptedIds("warm-up").isEmpty());
+    }
+
+    // ---- reading and operating it as a user would ----
+
+    /** What a webhookctl run printed, and its exit code. */
+    record CliResult(int exit, String out, String err) {
+        String all() {
+            return out + err;
+        }
+    }
+
+    /** Runs webhookctl against this pipeline (in this JVM), with {@code keysFile}'s secret keys (null: none). */
+    CliResult webhookctl(Path keysFile, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        List<String> all = new ArrayList<>(List.of("--bootstrap-servers", services.bootstrapServers(),
+                "--schema-registry-url", services.schemaRegistryUrl(), "--topic-prefix", topics.prefix(),
+                "-X", "pipeline.partitions=" + PARTITIONS));
+        if (keysFile != null) {
+            all.addAll(List.of("-X", KeyRing.KEYS_FILE + "=" + keysFile));
+        }
+        all.addAll(List.of(args));
+        int exit = WebhookCtl.run(all.toArray(String[]::new), new ByteArrayInputStream(new byte[0]),
+                new PrintWriter(out, true), new PrintWriter(err, true));
+        return new CliResult(exit, out.toString(), err.toString());
+    }
+
+    CliResult webhookctl(String... args) {
+        return webhookctl(null, args);
+    }
+
+    /** The tenant's latest record on the delivery-state topic, read from the beginning. */
+    Optional<DeliveryProgress> deliveryState(String tenant) {
+        AvroDeserializer<DeliveryProgress> decoder = new AvroDeserializer<>(DeliveryProgress.class, registry);
+        Map<String, Object> props = new HashMap<>(kafka());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        try (var consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topics.deliveryState().name()).stream()
+                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            DeliveryProgress latest = null;
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("could not read " + topics.deliveryState().name() + " to its end within 30 s");
+                }
+                for (var record : consumer.poll(Duration.ofMillis(200))) {
+                    if (tenant.equals(record.key()) && record.value() != null) {
+                        latest = decoder.deserialize(record.topic(), record.value());
+                    }
+                }
+            }
+            return Optional.ofNullable(latest);
+        }
     }
 
     // ---- the pipeline's parts ----

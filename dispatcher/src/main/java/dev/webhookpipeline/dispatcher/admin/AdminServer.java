@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.webhookpipeline.admin.OperatorAuth;
 import dev.webhookpipeline.dispatcher.status.ControlChannel;
+import dev.webhookpipeline.dispatcher.status.RedeliveryLog;
 import dev.webhookpipeline.dispatcher.status.StatusView;
 import dev.webhookpipeline.dispatcher.status.DeliveryTimeline;
 import dev.webhookpipeline.dispatcher.status.TenantQuery;
@@ -24,6 +25,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -46,6 +48,7 @@ import java.util.function.Supplier;
  *                                     stalled first, then by backlog, by default
  * GET  /api/summary                   counts by queue state, webhooks waiting, delivered/failed per minute
  * GET  /api/tenants/{tenant}          one tenant
+ * GET  /api/redeliveries              the recent re-delivery requests (webhookctl redeliver), newest first; ?tenant=
  * POST /api/tenants/{tenant}/retry    send the head now, ignoring the backoff
  * POST /api/tenants/{tenant}/refresh  clear the recent-failures list
  * GET  /api/health                    200 {"status":"UP"}, or 503 {"status":"DOWN","stopped":[parts]}
@@ -75,6 +78,13 @@ public final class AdminServer implements AutoCloseable {
      */
     public AdminServer(OperatorAuth auth, StatusView status, ControlChannel control, PrometheusMeterRegistry metrics,
                        Supplier<List<String>> stopped, SessionPolicy sessions, Clock clock) {
+        this(auth, status, control, metrics, stopped, sessions, clock, tenant -> List.of());
+    }
+
+    /** @param redeliveries the recent re-delivery requests of a tenant, or of all tenants for null */
+    public AdminServer(OperatorAuth auth, StatusView status, ControlChannel control, PrometheusMeterRegistry metrics,
+                       Supplier<List<String>> stopped, SessionPolicy sessions, Clock clock,
+                       Function<String, List<RedeliveryLog.Request>> redeliveries) {
         Sessions live = new Sessions(sessions, clock);
         LoginThrottle throttle = new LoginThrottle(clock);
         String indexPage = resource("admin/index.html");
@@ -155,6 +165,7 @@ public final class AdminServer implements AutoCloseable {
             config.routes.get("/api/tenants/{tenant}", ctx -> status.get(ctx.pathParam("tenant")).ifPresentOrElse(
                     p -> json(ctx, TenantQueueStatus.of(p)),
                     () -> ctx.status(404).contentType("application/json").result("{\"error\":\"unknown tenant\"}")));
+            config.routes.get("/api/redeliveries", ctx -> json(ctx, redeliveries.apply(ctx.queryParam("tenant"))));
             config.routes.post("/api/tenants/{tenant}/retry", ctx -> command(ctx, control, TenantCommandType.RETRY));
             config.routes.post("/api/tenants/{tenant}/refresh", ctx -> command(ctx, control, TenantCommandType.REFRESH));
             config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape()));

@@ -13,9 +13,9 @@ import picocli.CommandLine;
 /** {@code webhookctl}: publish events and manage tenants' webhook configs from the command line. */
 @Command(name = "webhookctl", mixinStandardHelpOptions = true, versionProvider = JarVersion.class,
         description = "Publish domain events and manage tenants' webhook configs on the pipeline's Kafka topics; read"
-                + " any topic as JSON; inspect and requeue dead letters.",
+                + " any topic as JSON; re-deliver webhooks; inspect and requeue dead letters.",
         subcommands = {PublishCommand.class, ConfigCommand.class, TopicsCommand.class, ReadCommand.class,
-                DeadLettersCommand.class, CommandLine.HelpCommand.class},
+                DeadLettersCommand.class, RedeliverCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:failed: Kafka or the schema registry could not be used, a config was refused,"
                 + " or a named record does not exist (see stderr)", "2:invalid command line (also an unknown topic or a bad"
