@@ -10,6 +10,8 @@ RUN --mount=type=cache,target=/root/.m2 mvn -q -B package -DskipTests -pl launch
 
 # --- runtime base: a JRE, no build tools, a non-root user ----------------------------------------
 FROM eclipse-temurin:21-jre AS runtime
+# docker-compose.yml's healthchecks call curl: eclipse-temurin 21 ships it (22+ dropped it), so fail here if it goes.
+RUN command -v curl > /dev/null || { echo "curl is missing from the base image: install it (compose healthchecks use it)" >&2; exit 1; }
 RUN useradd --system --uid 10001 pipeline && mkdir -p /var/lib/router && chown pipeline /var/lib/router
 WORKDIR /app
 USER pipeline
