@@ -3,7 +3,6 @@ package dev.webhookpipeline.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.webhookpipeline.dispatcher.Dispatcher;
-import dev.webhookpipeline.producer.cli.WebhookCtl;
 import dev.webhookpipeline.schema.EventType;
 import dev.webhookpipeline.schema.WebhookConfig;
 import dev.webhookpipeline.secrets.KeyRing;
@@ -13,6 +12,7 @@ import dev.webhookpipeline.testsupport.RealServicesExtension;
 import dev.webhookpipeline.testsupport.TestKeys;
 import dev.webhookpipeline.testsupport.TestSecrets;
 import dev.webhookpipeline.testsupport.TestServices;
+import dev.webhookpipeline.webhookctl.cli.WebhookCtl;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
