@@ -29,7 +29,7 @@ ENTRYPOINT ["java", "-jar", "/app/dispatcher.jar"]
 
 # --- webhookctl: topics, tenant configs, publishing ----------------------------------------------
 FROM runtime AS webhookctl
-COPY --from=build /src/producer/target/webhookctl.jar /app/webhookctl.jar
+COPY --from=build /src/webhookctl/target/webhookctl.jar /app/webhookctl.jar
 ENTRYPOINT ["java", "-jar", "/app/webhookctl.jar"]
 
 # --- receiver: the sample endpoint that prints each webhook and checks the bearer secret -----------

@@ -9,7 +9,7 @@ source scripts/use-jdk21.sh   # JAVA_HOME -> a JDK 21+
 
 jar=launcher/target/launcher.jar
 stale() {
-  [ ! -f "$jar" ] || [ ! -f producer/target/webhookctl.jar ] && return 0
+  [ ! -f "$jar" ] || [ ! -f webhookctl/target/webhookctl.jar ] && return 0
   # Any pom or main source newer than the jar means a rebuild.
   [ -n "$(find . -path ./data -prune -o \( -name pom.xml -o -path '*/src/main/*' \) -type f -newer "$jar" -print -quit)" ]
 }

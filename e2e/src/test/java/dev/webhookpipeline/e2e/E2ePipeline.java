@@ -8,7 +8,7 @@ import dev.webhookpipeline.dispatcher.DispatcherMain;
 import dev.webhookpipeline.dispatcher.delivery.RetrySchedule;
 import dev.webhookpipeline.e2e.Ledger.ConfigChange;
 import dev.webhookpipeline.e2e.Ledger.Produced;
-import dev.webhookpipeline.producer.cli.WebhookCtl;
+import dev.webhookpipeline.webhookctl.cli.WebhookCtl;
 import dev.webhookpipeline.schema.DeliveryProgress;
 import dev.webhookpipeline.secrets.KeyRing;
 import dev.webhookpipeline.serde.AvroDeserializer;

@@ -3,7 +3,6 @@ package dev.webhookpipeline.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.webhookpipeline.dispatcher.Dispatcher;
-import dev.webhookpipeline.producer.cli.WebhookCtl;
 import dev.webhookpipeline.schema.EventType;
 import dev.webhookpipeline.schema.WebhookConfig;
 import dev.webhookpipeline.secrets.KeyRing;
@@ -13,9 +12,6 @@ import dev.webhookpipeline.testsupport.RealServicesExtension;
 import dev.webhookpipeline.testsupport.TestKeys;
 import dev.webhookpipeline.testsupport.TestSecrets;
 import dev.webhookpipeline.testsupport.TestServices;
-import java.io.ByteArrayInputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,10 +57,10 @@ class SecretsAtRestIT {
             // webhookctl set and rotate-secret (previous_secret filled) with the key from a file.
             Path first = dir.resolve("first.secret");
             Path second = dir.resolve("second.secret");
-            assertThat(webhookctl(p, keysFile, "config", "set", "--tenant", "cli-tenant", "--secret-out", first.toString(),
+            assertThat(p.webhookctl(keysFile, "config", "set", "--tenant", "cli-tenant", "--secret-out", first.toString(),
                     "--endpoint", p.receiver.url("cli-tenant"), "--allow-http", "--allow-cidr", "127.0.0.0/8",
                     "--events", "TASK_CREATED").exit()).isZero();
-            assertThat(webhookctl(p, keysFile, "config", "rotate-secret", "--tenant", "cli-tenant", "--overlap", "1h",
+            assertThat(p.webhookctl(keysFile, "config", "rotate-secret", "--tenant", "cli-tenant", "--overlap", "1h",
                     "--secret-out", second.toString(), "--allow-http", "--allow-cidr", "127.0.0.0/8").exit()).isZero();
             List<String> secrets = new ArrayList<>(p.ledger.tenants().stream()
                     .flatMap(t -> p.ledger.configs(t).stream().map(Ledger.ConfigChange::secret)).toList());
@@ -112,7 +108,7 @@ class SecretsAtRestIT {
 
             // A tenant configured before encryption (no key): its plaintext secret is re-encrypted too.
             Path legacySecret = dir.resolve("legacy.secret");
-            Result legacy = webhookctl(p, null, "config", "set", "--tenant", "legacy-tenant", "--secret-out",
+            E2ePipeline.CliResult legacy = p.webhookctl("config", "set", "--tenant", "legacy-tenant", "--secret-out",
                     legacySecret.toString(), "--endpoint", p.receiver.url("legacy-tenant"), "--allow-http", "--allow-cidr",
                     "127.0.0.0/8", "--events", "TASK_CREATED");
             assertThat(legacy.exit()).as(legacy.all()).isZero();
@@ -121,7 +117,7 @@ class SecretsAtRestIT {
             assertThat(latestStored(p).get("legacy-tenant").getSecret()).isEqualTo(legacyValue);
 
             Path keysFile = Files.writeString(dir.resolve("secret.keys"), keyA + "\n" + keyB + "\n");
-            Result reEncrypted = webhookctl(p, keysFile, "config", "re-encrypt");
+            E2ePipeline.CliResult reEncrypted = p.webhookctl(keysFile, "config", "re-encrypt");
             assertThat(reEncrypted.exit()).as(reEncrypted.all()).isZero();
             assertThat(reEncrypted.all()).contains("re-encrypted 3").contains("key-b").doesNotContain(legacyValue);
             for (String tenant : p.ledger.tenants()) {
@@ -129,7 +125,7 @@ class SecretsAtRestIT {
             }
             assertThat(latestStored(p).values()).hasSize(3)
                     .allSatisfy(c -> assertThat(c.getSecret()).startsWith("enc:v1:key-b:"));
-            assertThat(webhookctl(p, keysFile, "config", "re-encrypt").all()).as("nothing left to do")
+            assertThat(p.webhookctl(keysFile, "config", "re-encrypt").all()).as("nothing left to do")
                     .contains("re-encrypted 0").contains("3 already under key 'key-b'");
 
             underA.close();
@@ -149,28 +145,6 @@ class SecretsAtRestIT {
         checker.awaitAllDelivered(DELIVERY);
         assertThat(checker.missing()).as("webhooks not delivered").isZero();
         checker.check(Set.of(), DELIVERY);
-    }
-
-    record Result(int exit, String out, String err) {
-        String all() {
-            return out + err;
-        }
-    }
-
-    /** Runs webhookctl against the pipeline, with the keys of {@code keysFile} (null: none, secrets stored as they are). */
-    private static Result webhookctl(E2ePipeline p, Path keysFile, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        List<String> all = new ArrayList<>(List.of("--bootstrap-servers", p.services.bootstrapServers(),
-                "--schema-registry-url", p.services.schemaRegistryUrl(), "--topic-prefix", p.topics.prefix(),
-                "-X", "pipeline.partitions=" + E2ePipeline.PARTITIONS));
-        if (keysFile != null) {
-            all.addAll(List.of("-X", KeyRing.KEYS_FILE + "=" + keysFile));
-        }
-        all.addAll(List.of(args));
-        int exit = WebhookCtl.run(all.toArray(String[]::new), new ByteArrayInputStream(new byte[0]),
-                new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Result(exit, out.toString(), err.toString());
     }
 
     /** Every value on the config topic, as its bytes. */

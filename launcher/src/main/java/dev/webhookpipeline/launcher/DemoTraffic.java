@@ -2,10 +2,10 @@ package dev.webhookpipeline.launcher;
 
 import dev.webhookpipeline.producer.EventPublisher;
 import dev.webhookpipeline.producer.NewEvent;
-import dev.webhookpipeline.producer.cli.WebhookCtl;
 import dev.webhookpipeline.schema.EventType;
 import dev.webhookpipeline.secrets.KeyRing;
 import dev.webhookpipeline.settings.PipelineSettings;
+import dev.webhookpipeline.webhookctl.cli.WebhookCtl;
 import java.io.ByteArrayInputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;

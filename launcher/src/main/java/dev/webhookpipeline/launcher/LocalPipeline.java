@@ -252,7 +252,7 @@ public final class LocalPipeline implements Callable<Integer> {
         out.println("  export KAFKA_BOOTSTRAP_SERVERS=" + bootstrap + " SCHEMA_REGISTRY_URL=" + registryUrl
                 + localKeys.map(file -> " PIPELINE_SECRETS_KEYS_FILE=" + file + "   # the key tenant secrets are encrypted with")
                         .orElse(""));
-        out.println("  alias webhookctl=\"java -jar producer/target/webhookctl.jar\"");
+        out.println("  alias webhookctl=\"java -jar webhookctl/target/webhookctl.jar\"");
         out.println("  WEBHOOK_SECRET=a-long-shared-secret-123 java -cp launcher/target/launcher.jar"
                 + " dev.webhookpipeline.launcher.DemoReceiver --port 9999 &   # a receiver of your own");
         out.println("  WEBHOOK_SECRET=a-long-shared-secret-123 webhookctl config set --tenant acme"

@@ -2,9 +2,9 @@ package dev.webhookpipeline.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.webhookpipeline.producer.cli.WebhookCtl;
 import dev.webhookpipeline.testsupport.RecordingReceiver;
 import dev.webhookpipeline.testsupport.TestSecrets;
+import dev.webhookpipeline.webhookctl.cli.WebhookCtl;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
