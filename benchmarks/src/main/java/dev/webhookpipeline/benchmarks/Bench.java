@@ -63,7 +63,7 @@ final class Bench implements AutoCloseable {
         BenchmarkMain.progress("starting a Kafka broker and a schema registry (own processes) and a loopback receiver");
         long t0 = System.nanoTime();
         Path workDir = Files.createTempDirectory("webhook-bench");
-        LocalKafka.Broker kafka = LocalKafka.startOnFreePorts(workDir.resolve("kafka"), Duration.ofSeconds(90),
+        LocalKafka.Broker kafka = LocalKafka.startOnFreePorts(workDir.resolve("kafka"), workDir, Duration.ofSeconds(90),
                 "-Dlogback.configurationFile=" + CHILD_LOGGING);
         ApicurioRegistry registry = ApicurioRegistry.start();
         CountingReceiver receiver = CountingReceiver.start();
@@ -206,7 +206,7 @@ final class Bench implements AutoCloseable {
         receiver.close();
         registry.close();
         kafka.close();
-        // The broker's data (every pre-filled topic) would otherwise stay in the temp folder.
+        // The broker's data (every pre-filled topic) would otherwise stay in the temp folder; its log stays.
         try (var files = Files.walk(workDir.resolve("kafka"))) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
         }

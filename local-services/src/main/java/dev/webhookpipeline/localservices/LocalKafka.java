@@ -42,11 +42,11 @@ public final class LocalKafka {
     }
 
     /**
-     * A broker on free loopback ports with its data in {@code home}, killed when this JVM exits, ready
-     * to use: the benchmark's.
+     * A broker on free loopback ports with its data in {@code home} and its output in {@code logDir},
+     * killed when this JVM exits, ready to use: the benchmark's.
      */
-    public static Broker startOnFreePorts(Path home, Duration readyTimeout, String... jvmOptions) {
-        Broker broker = new LocalKafka(home, home).jvmOptions(jvmOptions).killedOnExit().start(freePort(), freePort());
+    public static Broker startOnFreePorts(Path home, Path logDir, Duration readyTimeout, String... jvmOptions) {
+        Broker broker = new LocalKafka(home, logDir).jvmOptions(jvmOptions).killedOnExit().start(freePort(), freePort());
         try {
             broker.awaitReady(readyTimeout);
             return broker;
