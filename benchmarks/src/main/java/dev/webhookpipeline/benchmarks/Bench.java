@@ -3,21 +3,20 @@ package dev.webhookpipeline.benchmarks;
 import dev.webhookpipeline.dispatcher.DispatcherConfig;
 import dev.webhookpipeline.dispatcher.DispatcherMain;
 import dev.webhookpipeline.registry.SchemaRegistryClient;
-import dev.webhookpipeline.schema.EventType;
 import dev.webhookpipeline.schema.OutboundWebhook;
 import dev.webhookpipeline.schema.WebhookConfig;
 import dev.webhookpipeline.serde.AvroSerializer;
 import dev.webhookpipeline.tenant.EndpointPolicy;
-import dev.webhookpipeline.testsupport.ApicurioRegistry;
-import dev.webhookpipeline.testsupport.JavaProcess;
-import dev.webhookpipeline.testsupport.KafkaBroker;
-import dev.webhookpipeline.testsupport.SampleRecords;
+import dev.webhookpipeline.localservices.ApicurioRegistry;
+import dev.webhookpipeline.localservices.JavaProcess;
+import dev.webhookpipeline.localservices.LocalKafka;
 import dev.webhookpipeline.topics.PipelineTopics;
 import dev.webhookpipeline.topics.TopicInitializer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -32,7 +31,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * What every benchmark section shares: one in-JVM Kafka broker, one schema registry, one loopback
+ * What every benchmark section shares: one Kafka broker and one schema registry (own processes), one loopback
  * receiver, and the steps to set a scenario up (its own topics, tenants and a pre-filled outbound
  * topic) and to run dispatchers in this JVM or as their own processes.
  */
@@ -43,13 +42,16 @@ final class Bench implements AutoCloseable {
             ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.LINGER_MS_CONFIG, 20,
             ProducerConfig.BATCH_SIZE_CONFIG, 262_144, ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
 
-    final KafkaBroker kafka;
+    /** The logging of the processes the benchmark starts (broker, dispatchers): warnings and start-up lines. */
+    static final String CHILD_LOGGING = "benchmark-child-logback.xml";
+
+    final LocalKafka.Broker kafka;
     final ApicurioRegistry registry;
     final SchemaRegistryClient client;
     final CountingReceiver receiver;
     final Path workDir;
 
-    private Bench(KafkaBroker kafka, ApicurioRegistry registry, CountingReceiver receiver, Path workDir) {
+    private Bench(LocalKafka.Broker kafka, ApicurioRegistry registry, CountingReceiver receiver, Path workDir) {
         this.kafka = kafka;
         this.registry = registry;
         this.client = SchemaRegistryClient.builder(registry.url()).build();
@@ -58,13 +60,15 @@ final class Bench implements AutoCloseable {
     }
 
     static Bench start() throws Exception {
-        BenchmarkMain.progress("starting an in-JVM Kafka broker, a schema registry (own process) and a loopback receiver");
+        BenchmarkMain.progress("starting a Kafka broker and a schema registry (own processes) and a loopback receiver");
         long t0 = System.nanoTime();
-        KafkaBroker kafka = KafkaBroker.start();
+        Path workDir = Files.createTempDirectory("webhook-bench");
+        LocalKafka.Broker kafka = LocalKafka.startOnFreePorts(workDir.resolve("kafka"), workDir, Duration.ofSeconds(90),
+                "-Dlogback.configurationFile=" + CHILD_LOGGING);
         ApicurioRegistry registry = ApicurioRegistry.start();
         CountingReceiver receiver = CountingReceiver.start();
         BenchmarkMain.progress(String.format(Locale.ROOT, "ready in %.1f s", (System.nanoTime() - t0) / 1e9));
-        return new Bench(kafka, registry, receiver, Files.createTempDirectory("webhook-bench"));
+        return new Bench(kafka, registry, receiver, workDir);
     }
 
     Map<String, Object> kafkaProperties() {
@@ -112,8 +116,7 @@ final class Bench implements AutoCloseable {
         try (var producer = new KafkaProducer<String, WebhookConfig>(props, new StringSerializer(), new AvroSerializer<>(client, true))) {
             for (int t = 0; t < tenants; t++) {
                 String tenant = tenant(scenario, t);
-                WebhookConfig config = WebhookConfig.newBuilder(SampleRecords.config(tenant, endpoint.apply(t),
-                        List.of(EventType.values()))).setBatching(batching).build();
+                WebhookConfig config = BenchRecords.config(tenant, endpoint.apply(t), batching);
                 configs.put(tenant, config);
                 producer.send(new ProducerRecord<>(topics.tenantConfig().name(), tenant, config), check(failure));
             }
@@ -134,7 +137,7 @@ final class Bench implements AutoCloseable {
             int t = i % tenants;
             String tenant = tenant(scenario, t);
             records.add(new ProducerRecord<>(topic, keys.serialize(topic, tenant),
-                    values.serialize(topic, SampleRecords.outbound(tenant, ++ids[t], EventType.RISK_LEVEL_CHANGED))));
+                    values.serialize(topic, BenchRecords.outbound(tenant, ++ids[t]))));
         }
         return records;
     }
@@ -170,7 +173,7 @@ final class Bench implements AutoCloseable {
                 "-X", "pipeline.endpoints.allow-http=true", "-X", "pipeline.endpoints.allow-cidrs=127.0.0.0/8"));
         args.addAll(List.of(extraArgs));
         return JavaProcess.builder(DispatcherMain.class.getName(), log).killedOnExit()
-                .jvmArgs("-Xmx" + heap, "-Dlogback.configurationFile=benchmark-child-logback.xml")
+                .jvmArgs("-Xmx" + heap, "-Dlogback.configurationFile=" + CHILD_LOGGING)
                 .args(args.toArray(String[]::new)).start();
     }
 
@@ -203,5 +206,9 @@ final class Bench implements AutoCloseable {
         receiver.close();
         registry.close();
         kafka.close();
+        // The broker's data (every pre-filled topic) would otherwise stay in the temp folder; its log stays.
+        try (var files = Files.walk(workDir.resolve("kafka"))) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+        }
     }
 }

@@ -13,11 +13,11 @@ import picocli.CommandLine;
 
 /**
  * The benchmark: ceilings, the dispatcher alone, the dispatcher beside its peers (a plain batching
- * loop, Confluent Parallel Consumer), the pipeline end to end, memory at scale and scaling out, all in one run on one in-JVM broker, each figure next to the ceiling it is compared
+ * loop, Confluent Parallel Consumer), the pipeline end to end, memory at scale and scaling out, all in one run on one broker, each figure next to the ceiling it is compared
  * with. Prints a Markdown table; {@code --write BENCHMARKS.md} also records it there.
  */
 @Command(name = "benchmarks", mixinStandardHelpOptions = true, versionProvider = JarVersion.class,
-        description = {"Measures the pipeline against this machine's own ceilings, in one run: starts an in-JVM",
+        description = {"Measures the pipeline against this machine's own ceilings, in one run: starts a",
                 "Kafka broker, a schema registry and a loopback receiver, prints progress and then a table.", ""},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:measured", "1:a measurement failed (the message says which and where its logs are)",

@@ -6,9 +6,7 @@ import dev.webhookpipeline.dispatcher.delivery.TenantQueue;
 import dev.webhookpipeline.dispatcher.http.WebhookRequest;
 import dev.webhookpipeline.dispatcher.http.WebhookSender;
 import dev.webhookpipeline.payload.WebhookPayload;
-import dev.webhookpipeline.schema.EventType;
 import dev.webhookpipeline.tenant.EndpointPolicy;
-import dev.webhookpipeline.testsupport.SampleRecords;
 import dev.webhookpipeline.topics.PipelineTopics;
 import java.time.Clock;
 import java.time.Duration;
@@ -147,7 +145,7 @@ final class DispatcherThroughput {
         StringBuilder batch = new StringBuilder();
         for (int i = 1; i <= perRequest; i++) {
             batch.append(batch.isEmpty() ? "" : ",").append(WebhookPayload.withSecret(
-                    SampleRecords.outbound("ceiling", i, EventType.RISK_LEVEL_CHANGED).getBody(), secret));
+                    BenchRecords.outbound("ceiling", i).getBody(), secret));
         }
         String body = perRequest == 1 ? batch.toString() : "[" + batch + "]";
         try (var sender = new WebhookSender(EndpointPolicy.localDevelopment(), defaults.batchTimeout(),

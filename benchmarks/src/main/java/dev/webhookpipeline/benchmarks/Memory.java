@@ -1,6 +1,6 @@
 package dev.webhookpipeline.benchmarks;
 
-import dev.webhookpipeline.testsupport.JavaProcess;
+import dev.webhookpipeline.localservices.JavaProcess;
 import dev.webhookpipeline.topics.PipelineTopics;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

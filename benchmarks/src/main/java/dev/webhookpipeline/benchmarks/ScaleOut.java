@@ -1,6 +1,6 @@
 package dev.webhookpipeline.benchmarks;
 
-import dev.webhookpipeline.testsupport.JavaProcess;
+import dev.webhookpipeline.localservices.JavaProcess;
 import dev.webhookpipeline.topics.PipelineTopics;
 import java.time.Duration;
 import java.util.ArrayList;

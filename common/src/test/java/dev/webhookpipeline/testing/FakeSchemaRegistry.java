@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A tiny in-process stand-in for a Confluent-compatible schema registry (register, look up, fetch by
  * id, compatibility settings), for fast tests that need Avro frames but no broker and no real
  * registry process. {@link #answerEverythingWith} and {@link #close} simulate outages. The real
- * registry (test-support's Apicurio) stays what the integration tests use.
+ * registry (local-services' Apicurio) stays what the integration tests use.
  */
 public final class FakeSchemaRegistry implements AutoCloseable {
 

@@ -3,7 +3,7 @@ package dev.webhookpipeline.dispatcher;
 import static dev.webhookpipeline.dispatcher.DispatcherTestHelper.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.webhookpipeline.testsupport.JavaProcess;
+import dev.webhookpipeline.localservices.JavaProcess;
 import dev.webhookpipeline.testsupport.RealServicesExtension;
 import dev.webhookpipeline.testsupport.RecordingReceiver.Reply;
 import dev.webhookpipeline.testsupport.TestServices;

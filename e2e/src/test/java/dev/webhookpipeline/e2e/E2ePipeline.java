@@ -34,7 +34,7 @@ import dev.webhookpipeline.settings.PipelineSettings;
 import dev.webhookpipeline.tenant.EndpointPolicy;
 import dev.webhookpipeline.tenant.WebhookConfigRules;
 import dev.webhookpipeline.testsupport.Await;
-import dev.webhookpipeline.testsupport.JavaProcess;
+import dev.webhookpipeline.localservices.JavaProcess;
 import dev.webhookpipeline.testsupport.LogSecretScan;
 import dev.webhookpipeline.testsupport.RecordingReceiver;
 import dev.webhookpipeline.testsupport.TestSecrets;

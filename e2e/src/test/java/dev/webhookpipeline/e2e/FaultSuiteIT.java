@@ -6,7 +6,7 @@ import dev.webhookpipeline.dispatcher.Dispatcher;
 import dev.webhookpipeline.e2e.OutboundWriter.Written;
 import dev.webhookpipeline.schema.EventType;
 import dev.webhookpipeline.testsupport.Await;
-import dev.webhookpipeline.testsupport.JavaProcess;
+import dev.webhookpipeline.localservices.JavaProcess;
 import dev.webhookpipeline.testsupport.OutageProxy;
 import dev.webhookpipeline.testsupport.RealServicesExtension;
 import dev.webhookpipeline.testsupport.RecordingReceiver.Reply;

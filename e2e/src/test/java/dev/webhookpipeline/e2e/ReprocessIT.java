@@ -6,7 +6,7 @@ import dev.webhookpipeline.router.Router;
 import dev.webhookpipeline.router.RouterSettings;
 import dev.webhookpipeline.schema.EventType;
 import dev.webhookpipeline.testsupport.Await;
-import dev.webhookpipeline.testsupport.JavaProcess;
+import dev.webhookpipeline.localservices.JavaProcess;
 import dev.webhookpipeline.testsupport.RealServicesExtension;
 import dev.webhookpipeline.testsupport.RecordingReceiver;
 import dev.webhookpipeline.testsupport.TestServices;

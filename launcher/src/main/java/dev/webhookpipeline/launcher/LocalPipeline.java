@@ -2,13 +2,13 @@ package dev.webhookpipeline.launcher;
 
 import dev.webhookpipeline.schema.SchemaClasses;
 import dev.webhookpipeline.secrets.KeyRing;
-import dev.webhookpipeline.settings.Connectivity;
 import dev.webhookpipeline.settings.JarVersion;
 import dev.webhookpipeline.settings.PipelineSettings;
 import dev.webhookpipeline.settings.SettingsException;
 import dev.webhookpipeline.signing.SigningSecret;
-import dev.webhookpipeline.testsupport.ApicurioRegistry;
-import dev.webhookpipeline.testsupport.JavaProcess;
+import dev.webhookpipeline.localservices.ApicurioRegistry;
+import dev.webhookpipeline.localservices.JavaProcess;
+import dev.webhookpipeline.localservices.LocalKafka;
 import dev.webhookpipeline.topics.PipelineTopics;
 import dev.webhookpipeline.topics.SubjectInitializer;
 import dev.webhookpipeline.topics.TopicInitializer;
@@ -52,6 +52,8 @@ import picocli.CommandLine;
 public final class LocalPipeline implements Callable<Integer> {
 
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+    /** The logging of every child (broker, router, dispatcher): to stdout, which goes to its log file. */
+    private static final String SERVICES_LOGGING = "-Dlogback.configurationFile=launcher-services-logback.xml";
 
     @Parameters(arity = "0..1", paramLabel = "demo", description = "Also run the demo tenant, receiver and events.")
     String mode;
@@ -105,7 +107,7 @@ public final class LocalPipeline implements Callable<Integer> {
         Path data = dataDir.toAbsolutePath().normalize();
         Path logs = data.resolve("logs");
         Files.createDirectories(logs);
-        LocalKafka kafka = new LocalKafka(data.resolve("kafka"), logs);
+        LocalKafka kafka = new LocalKafka(data.resolve("kafka"), logs).jvmOptions(SERVICES_LOGGING);
         int cPort = controllerPort != null ? controllerPort
                 : Optional.ofNullable(kafka.formattedControllerPort()).orElse(9093);
         Duration every;
@@ -142,8 +144,8 @@ public final class LocalPipeline implements Callable<Integer> {
             long t = System.nanoTime();
             progress.println("starting Kafka on localhost:" + kafkaPort + " (data in " + kafka.dataDir()
                     + ") and the schema registry on port " + registryPort + "...");
-            JavaProcess broker = kafka.start(kafkaPort, cPort);
-            children.add("kafka", handle(broker), broker.log());
+            LocalKafka.Broker broker = kafka.start(kafkaPort, cPort);
+            children.add("kafka", handle(broker.process()), broker.process().log());
             // The registry keeps its schemas in its own file database, so it starts alongside Kafka.
             long registryStart = System.nanoTime();
             CompletableFuture<ApicurioRegistry> registryReady = CompletableFuture.supplyAsync(() -> {
@@ -155,8 +157,8 @@ public final class LocalPipeline implements Callable<Integer> {
                 progress.printf("schema registry ready in %.1f s%n", seconds(registryStart));
                 return started;
             });
-            String bootstrap = "localhost:" + kafkaPort;
-            awaitKafka(bootstrap, broker);
+            String bootstrap = broker.bootstrapServers();
+            broker.awaitReady(READY_TIMEOUT);
             progress.printf("Kafka ready in %.1f s%n", seconds(t));
             ApicurioRegistry registry;
             try {
@@ -232,7 +234,7 @@ public final class LocalPipeline implements Callable<Integer> {
     private static JavaProcess.Builder service(String mainClass, Path log) {
         return JavaProcess.builder(mainClass, log)
                 .jvmArgs("-Xmx256m", "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED",
-                        "-Dlogback.configurationFile=launcher-services-logback.xml");
+                        SERVICES_LOGGING);
     }
 
     private void printSummary(String bootstrap, String registryUrl, Path logs, DemoReceiver receiver, Duration every,
@@ -263,26 +265,6 @@ public final class LocalPipeline implements Callable<Integer> {
         out.println("Ctrl-C stops everything.");
         out.println();
         out.flush();
-    }
-
-    /** Kafka answers a metadata request; fails early, with its log, if the broker process died. */
-    private static void awaitKafka(String bootstrap, JavaProcess broker) throws InterruptedException {
-        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        Map<String, Object> props = new HashMap<>(Map.of(PipelineSettings.BOOTSTRAP_SERVERS, bootstrap));
-        while (true) {
-            if (!broker.isAlive()) {
-                throw new LaunchException("Kafka exited during start-up; see " + broker.log());
-            }
-            try {
-                Connectivity.requireKafka(props, Duration.ofSeconds(2));
-                return;
-            } catch (SettingsException notYet) {
-                if (System.nanoTime() > deadline) {
-                    throw new LaunchException("Kafka did not become ready within " + READY_TIMEOUT.toSeconds()
-                            + " s; see " + broker.log());
-                }
-            }
-        }
     }
 
     /** Polls a service's log, from {@code offset} on, for the line it prints once it runs, with a deadline. */

@@ -6,7 +6,7 @@ import dev.webhookpipeline.schema.DomainEvent;
 import dev.webhookpipeline.schema.EventType;
 import dev.webhookpipeline.schema.OutboundWebhook;
 import dev.webhookpipeline.schema.WebhookConfig;
-import dev.webhookpipeline.testsupport.JavaProcess;
+import dev.webhookpipeline.localservices.JavaProcess;
 import dev.webhookpipeline.testsupport.RealServicesExtension;
 import dev.webhookpipeline.testsupport.SampleRecords;
 import dev.webhookpipeline.testsupport.TestServices;

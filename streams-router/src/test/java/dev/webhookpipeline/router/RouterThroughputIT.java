@@ -3,7 +3,7 @@ package dev.webhookpipeline.router;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.webhookpipeline.schema.EventType;
-import dev.webhookpipeline.testsupport.JavaProcess;
+import dev.webhookpipeline.localservices.JavaProcess;
 import dev.webhookpipeline.testsupport.RealServicesExtension;
 import dev.webhookpipeline.testsupport.SampleRecords;
 import dev.webhookpipeline.testsupport.TestServices;

@@ -1,5 +1,6 @@
 package dev.webhookpipeline.testsupport;
 
+import dev.webhookpipeline.localservices.ApicurioRegistry;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

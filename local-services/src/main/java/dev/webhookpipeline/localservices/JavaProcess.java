@@ -1,4 +1,4 @@
-package dev.webhookpipeline.testsupport;
+package dev.webhookpipeline.localservices;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,9 +11,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A pipeline process (a {@code main} class) run in its own JVM on the test's classpath, so tests can
- * kill it abruptly ({@link #kill()}: SIGKILL, no shutdown hook runs) or stop it as an operator would
- * ({@link #stop}: SIGTERM). Its stdout and stderr go to a log file the test can read.
+ * A pipeline process (a {@code main} class) run in its own JVM on this JVM's classpath, so the local
+ * launcher, the benchmark and tests can kill it abruptly ({@link #kill()}: SIGKILL, no shutdown hook
+ * runs) or stop it as an operator would ({@link #stop}: SIGTERM). Its stdout and stderr go to a log
+ * file the caller can read.
  *
  * <pre>{@code
  * try (JavaProcess router = JavaProcess.builder("dev.webhookpipeline.router.RouterMain", log)

@@ -1,6 +1,8 @@
-package dev.webhookpipeline.testsupport;
+package dev.webhookpipeline.localservices;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,16 +13,19 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real schema registry for tests: Apicurio Registry (Confluent-compatible API under
- * {@code /apis/ccompat/v7}) run as a child process from the distribution Maven downloaded into the
- * local repository. Its output goes to {@code target/test-services/apicurio-<port>.log}.
+ * A real schema registry for the local run, the benchmark and the tests: Apicurio Registry
+ * (Confluent-compatible API under {@code /apis/ccompat/v7}) run as a child process from the
+ * distribution Maven downloaded into the local repository. Its output goes to the log file given, or for {@link #start()}
+ * {@code target/test-services/apicurio-<port>.log}.
  */
 public final class ApicurioRegistry implements AutoCloseable {
 
-    public static final String VERSION = "3.3.3";
+    /** The distribution's version: the root pom's {@code apicurio.version}, filtered into apicurio.properties. */
+    public static final String VERSION = distributionVersion();
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
 
     private final Process process;
@@ -69,7 +74,7 @@ public final class ApicurioRegistry implements AutoCloseable {
         Path home = unpackedDistribution();
         Path java = Path.of(ProcessHandle.current().info().command().orElse("java"));
         if (Runtime.version().feature() < 21) {
-            throw new IllegalStateException("Apicurio Registry needs Java 21+, the tests run on " + Runtime.version()
+            throw new IllegalStateException("Apicurio Registry needs Java 21+, this JVM is " + Runtime.version()
                     + ": set JAVA_HOME to a JDK 21+ (e.g. /usr/lib/jvm/temurin-25-jdk-amd64)");
         }
         Files.createDirectories(log.getParent());
@@ -178,11 +183,24 @@ public final class ApicurioRegistry implements AutoCloseable {
                 "apicurio-registry-app-" + VERSION + "-all.tar.gz");
         if (!Files.isRegularFile(archive)) {
             throw new IllegalStateException("Apicurio Registry " + VERSION + " is not in the local Maven repository ("
-                    + archive + "). Build through Maven (the test-support module depends on it), or run: mvn"
+                    + archive + "). Build through Maven (the local-services module depends on it), or run: mvn"
                     + " dependency:get -Dtransitive=false -Dartifact=io.apicurio:apicurio-registry-app:" + VERSION
                     + ":tar.gz:all");
         }
         return archive;
+    }
+
+    private static String distributionVersion() {
+        Properties properties = new Properties();
+        try (InputStream in = ApicurioRegistry.class.getResourceAsStream("apicurio.properties")) {
+            if (in == null) {
+                throw new IllegalStateException("apicurio.properties is missing beside " + ApicurioRegistry.class.getName());
+            }
+            properties.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return properties.getProperty("version");
     }
 
     private static int freePort() {
