@@ -45,10 +45,17 @@ public final class WebhookPayload {
      * @throws IllegalArgumentException when {@code body} is not a JSON object
      */
     public static String withRedelivery(String body, String requestId, Instant requestedAt) {
-        ObjectNode out = parseObject(body);
-        out.remove("redelivery");
-        out.putObject("redelivery").put("request_id", requestId).put("requested_at", requestedAt.getEpochSecond());
-        return out.toString();
+        ObjectNode parsed = parseObject(body);
+        ObjectNode marker = JSON.createObjectNode().put("request_id", requestId).put("requested_at", requestedAt.getEpochSecond());
+        String trimmed = body.strip();
+        if (parsed.has("redelivery") || !trimmed.endsWith("}")) { // a copy of a copy: replace its marker
+            parsed.set("redelivery", marker);
+            return parsed.toString();
+        }
+        // Appended as text: every byte of the original stays as it was (a parse and re-print could
+        // change how a number is written).
+        String open = trimmed.substring(0, trimmed.length() - 1).stripTrailing();
+        return open + (parsed.isEmpty() ? "" : ",") + "\"redelivery\":" + marker + "}";
     }
 
     /** The body with {@code secret} inserted before {@code data}, as the platform's samples show it. */

@@ -63,4 +63,21 @@ class WebhookPayloadTest {
         assertThatThrownBy(() -> WebhookPayload.body(1, EVENT, EventType.TASK_CREATED, Instant.EPOCH, " "))
                 .hasMessageContaining("got nothing");
     }
+
+    @Test
+    void aRedeliveryKeepsTheOriginalBytesAndAddsItsMarkerLast() {
+        String original = "{\"id\":40,\"event_id\":\"e\",\"event\":\"TASK_CREATED\",\"timestamp\":1,"
+                + "\"data\":{\"amount\":0.1000000000000000055511151231257827,\"big\":12345678901234567890123}}";
+        String again = WebhookPayload.withRedelivery(original, "req-1", Instant.ofEpochSecond(1764662400));
+        assertThat(again).isEqualTo(original.substring(0, original.length() - 1)
+                + ",\"redelivery\":{\"request_id\":\"req-1\",\"requested_at\":1764662400}}");
+        // The secret still goes before data, and a copy of a copy carries only the newest marker.
+        assertThat(WebhookPayload.withSecret(again, "s")).contains(",\"secret\":\"s\",\"data\":");
+        String twice = WebhookPayload.withRedelivery(again, "req-2", Instant.ofEpochSecond(1764662401));
+        assertThat(twice).contains("req-2").doesNotContain("req-1");
+        assertThat(WebhookPayload.withRedelivery("{}", "r", Instant.EPOCH))
+                .isEqualTo("{\"redelivery\":{\"request_id\":\"r\",\"requested_at\":0}}");
+        assertThatThrownBy(() -> WebhookPayload.withRedelivery("[1]", "r", Instant.EPOCH))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }

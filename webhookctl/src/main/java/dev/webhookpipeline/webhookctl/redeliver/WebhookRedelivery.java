@@ -134,6 +134,11 @@ public final class WebhookRedelivery {
             select(request, upTo, (record, webhook) -> sent.add(producer.send(new ProducerRecord<>(
                     topics.outbound().name(), record.partition(), request.tenant(), copy(webhook, record, requestId, now)))));
             producer.flush();
+            if (sent.isEmpty()) { // deleted by retention between the two passes
+                throw new NothingToRedeliver("the webhooks of tenant " + request.tenant() + " (" + request.describe()
+                        + ") were deleted from " + topics.outbound().name() + " while the request was being made;"
+                        + " it is on the operator log as " + requestId + " with nothing sent");
+            }
             RecordMetadata first = await(sent.get(0));
             for (Future<RecordMetadata> each : sent) {
                 await(each);
