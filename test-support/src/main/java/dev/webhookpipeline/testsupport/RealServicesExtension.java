@@ -2,11 +2,14 @@ package dev.webhookpipeline.testsupport;
 
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
  * Gives tests a {@link TestServices} parameter (constructor, lifecycle or test method). The services
- * start once per test JVM and stop when the whole run ends.
+ * start once per test JVM and stop when the whole run ends; {@code -Dtest.services} chooses where they come
+ * from ({@link ServiceSource}). A wrong value, or {@code containers} without a Docker engine, fails the tests with
+ * one line saying so.
  *
  * <pre>{@code
  * @ExtendWith(RealServicesExtension.class)
@@ -25,8 +28,17 @@ public final class RealServicesExtension implements ParameterResolver {
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
         return context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
-                .getOrComputeIfAbsent(Holder.class, k -> new Holder(TestServices.start()), Holder.class)
+                .getOrComputeIfAbsent(Holder.class, k -> new Holder(startServices()), Holder.class)
                 .services;
+    }
+
+    private static TestServices startServices() {
+        try {
+            return TestServices.start();
+        } catch (ServiceSource.NoDockerEngineException | IllegalArgumentException e) {
+            // The message is the whole story: no "failed to resolve parameter" wrapper, no stack trace to read.
+            throw new ParameterResolutionException(e.getMessage());
+        }
     }
 
     /** Stored in the root context so JUnit closes it once, after the last test. */
