@@ -28,16 +28,39 @@ public final class RealServicesExtension implements ParameterResolver {
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
         return context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
-                .getOrComputeIfAbsent(Holder.class, k -> new Holder(startServices()), Holder.class)
+                .getOrComputeIfAbsent(Holder.class,
+                        k -> new Holder(startServices(System.getProperty(ServiceSource.PROPERTY))), Holder.class)
                 .services;
     }
 
-    private static TestServices startServices() {
+    /**
+     * @param property the value of {@code -Dtest.services}
+     * @throws ServicesUnavailable for a value {@link ServiceSource} does not accept, or containers without Docker
+     */
+    static TestServices startServices(String property) {
+        // The message is the whole story: no "failed to resolve parameter" wrapper, no stack trace to read.
+        ServiceSource source;
         try {
-            return TestServices.start();
-        } catch (ServiceSource.NoDockerEngineException | IllegalArgumentException e) {
-            // The message is the whole story: no "failed to resolve parameter" wrapper, no stack trace to read.
-            throw new ParameterResolutionException(e.getMessage());
+            source = ServiceSource.parse(property);
+        } catch (IllegalArgumentException e) {
+            throw new ServicesUnavailable(e.getMessage());
+        }
+        try {
+            return TestServices.start(source);
+        } catch (ServiceSource.NoDockerEngineException e) {
+            throw new ServicesUnavailable(e.getMessage());
+        }
+    }
+
+    /** The services cannot start as asked; one line, without a stack trace (it would say nothing more). */
+    static final class ServicesUnavailable extends ParameterResolutionException {
+        ServicesUnavailable(String message) {
+            super(message);
+        }
+
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this;
         }
     }
 

@@ -37,11 +37,6 @@ enum ServiceSource {
         this.value = value;
     }
 
-    /** The source this test JVM was asked for. */
-    static ServiceSource selected() {
-        return parse(System.getProperty(PROPERTY));
-    }
-
     /**
      * @param value the property's value; {@code null} or blank means {@link #LOCAL}
      * @throws IllegalArgumentException for anything else, naming the accepted values

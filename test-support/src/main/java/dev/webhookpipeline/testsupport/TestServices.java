@@ -23,10 +23,6 @@ public final class TestServices {
         this.services = services;
     }
 
-    static TestServices start() {
-        return start(ServiceSource.selected());
-    }
-
     static TestServices start(ServiceSource source) {
         return new TestServices(switch (source) {
             case LOCAL -> LocalServices.start();
