@@ -19,7 +19,8 @@ class LauncherJarIT {
 
     private static final Path JAR = Path.of("target", "launcher.jar");
     private static final List<String> TEST_ONLY = List.of("org/junit/", "org/apache/kafka/common/test/",
-            "logback-test.xml", "org/assertj/", "org/awaitility/", "net/jqwik/", "dev/webhookpipeline/testsupport/");
+            "logback-test.xml", "org/assertj/", "org/awaitility/", "net/jqwik/", "dev/webhookpipeline/testsupport/",
+            "org/testcontainers/");
 
     @Test
     void holdsNoTestLibrary() throws IOException {

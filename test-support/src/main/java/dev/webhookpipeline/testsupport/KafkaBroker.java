@@ -1,49 +1,53 @@
 package dev.webhookpipeline.testsupport;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
 
-/** A real single-node KRaft Kafka broker in the test JVM, on an ephemeral port. */
+/**
+ * The single-node KRaft Kafka broker the integration tests share: by default a real broker in the test
+ * JVM (Kafka's test kit) on an ephemeral port; with {@code -Dtest.services=containers} the
+ * {@code apache/kafka} image (see {@link ServiceSource}). Tests see only its bootstrap address.
+ */
 public final class KafkaBroker implements AutoCloseable {
 
-    private final KafkaClusterTestKit cluster;
+    /** Broker settings both sources apply, so the tests run against the same broker behaviour. */
+    static final Map<String, String> BROKER_CONFIG = brokerConfig();
 
-    private KafkaBroker(KafkaClusterTestKit cluster) {
-        this.cluster = cluster;
+    private final String bootstrapServers;
+    private final AutoCloseable stop;
+
+    KafkaBroker(String bootstrapServers, AutoCloseable stop) {
+        this.bootstrapServers = bootstrapServers;
+        this.stop = stop;
     }
 
+    /** A broker in this JVM (Kafka's test kit): the default source. */
     public static KafkaBroker start() {
-        try {
-            KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-                    .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
-                    .setConfigProp("offsets.topic.replication.factor", "1")
-                    .setConfigProp("transaction.state.log.replication.factor", "1")
-                    .setConfigProp("transaction.state.log.min.isr", "1")
-                    .setConfigProp("share.coordinator.state.topic.replication.factor", "1")
-                    .setConfigProp("share.coordinator.state.topic.min.isr", "1")
-                    .setConfigProp("group.initial.rebalance.delay.ms", "0")
-                    .setConfigProp("auto.create.topics.enable", "false")
-                    // A killed consumer (group protocol "consumer") is noticed in seconds, not the default 45 s.
-                    .setConfigProp("group.consumer.min.session.timeout.ms", "6000")
-                    .setConfigProp("group.consumer.session.timeout.ms", "6000")
-                    .setConfigProp("group.consumer.min.heartbeat.interval.ms", "1000")
-                    .setConfigProp("group.consumer.heartbeat.interval.ms", "1000")
-                    .build();
-            cluster.format();
-            cluster.startup();
-            cluster.waitForReadyBrokers();
-            return new KafkaBroker(cluster);
-        } catch (Exception e) {
-            throw new IllegalStateException("could not start the in-JVM Kafka broker: " + e, e);
-        }
+        return InJvmKafka.start();
+    }
+
+    private static Map<String, String> brokerConfig() {
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("offsets.topic.replication.factor", "1");
+        config.put("transaction.state.log.replication.factor", "1");
+        config.put("transaction.state.log.min.isr", "1");
+        config.put("share.coordinator.state.topic.replication.factor", "1");
+        config.put("share.coordinator.state.topic.min.isr", "1");
+        config.put("group.initial.rebalance.delay.ms", "0");
+        config.put("auto.create.topics.enable", "false");
+        // A killed consumer (group protocol "consumer") is noticed in seconds, not the default 45 s.
+        config.put("group.consumer.min.session.timeout.ms", "6000");
+        config.put("group.consumer.session.timeout.ms", "6000");
+        config.put("group.consumer.min.heartbeat.interval.ms", "1000");
+        config.put("group.consumer.heartbeat.interval.ms", "1000");
+        return Map.copyOf(config);
     }
 
     public String bootstrapServers() {
-        return cluster.bootstrapServers();
+        return bootstrapServers;
     }
 
     public Admin admin() {
@@ -59,6 +63,6 @@ public final class KafkaBroker implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        cluster.close();
+        stop.close();
     }
 }

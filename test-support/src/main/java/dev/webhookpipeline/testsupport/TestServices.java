@@ -1,57 +1,47 @@
 package dev.webhookpipeline.testsupport;
 
-import dev.webhookpipeline.localservices.ApicurioRegistry;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The real services integration tests run against: one Kafka broker and one schema registry per
  * test JVM, started on first use and stopped when the test run ends. Obtain it through
  * {@link RealServicesExtension}.
  *
+ * <p>Where they come from is {@link ServiceSource}'s choice ({@code -Dtest.services}): by default a broker in
+ * the test JVM and Apicurio Registry as a child process; with {@code containers}, Docker containers. The tests
+ * see only addresses, so they are the same either way.
+ *
  * <p>Tests share the broker, so each test names its topics with {@link #uniquePrefix(String)}.
  */
 public final class TestServices {
 
-    private static final Logger log = LoggerFactory.getLogger(TestServices.class);
     private static final AtomicInteger PREFIXES = new AtomicInteger();
 
-    private final KafkaBroker kafka;
-    private ApicurioRegistry registry;
+    private final SharedServices services;
 
-    TestServices(KafkaBroker kafka) {
-        this.kafka = kafka;
+    TestServices(SharedServices services) {
+        this.services = services;
     }
 
-    static TestServices start() {
-        long start = System.nanoTime();
-        KafkaBroker kafka = KafkaBroker.start();
-        log.info("Kafka broker ready at {} in {} ms", kafka.bootstrapServers(), (System.nanoTime() - start) / 1_000_000);
-        return new TestServices(kafka);
+    static TestServices start(ServiceSource source) {
+        return new TestServices(switch (source) {
+            case LOCAL -> LocalServices.start();
+            // Only here is ContainerServices, and with it Testcontainers, loaded.
+            case CONTAINERS -> ContainerServices.start();
+        });
     }
 
     public KafkaBroker kafka() {
-        return kafka;
+        return services.kafka();
     }
 
     public String bootstrapServers() {
-        return kafka.bootstrapServers();
+        return kafka().bootstrapServers();
     }
 
-    /** The schema registry, started on first call (it takes several seconds; not every test needs it). */
-    public synchronized ApicurioRegistry registry() {
-        if (registry == null) {
-            long start = System.nanoTime();
-            registry = ApicurioRegistry.start();
-            log.info("Apicurio Registry ready at {} in {} ms (log: {})", registry.url(),
-                    (System.nanoTime() - start) / 1_000_000, registry.logFile());
-        }
-        return registry;
-    }
-
+    /** The registry's Confluent-compatible base URL; the registry starts on first call (it takes several seconds). */
     public String schemaRegistryUrl() {
-        return registry().url();
+        return services.schemaRegistryUrl();
     }
 
     /** A topic prefix no other test of this run uses, e.g. {@code t7-publisher.}. */
@@ -59,14 +49,7 @@ public final class TestServices {
         return "t" + PREFIXES.incrementAndGet() + "-" + testName.replaceAll("[^a-zA-Z0-9_-]", "") + ".";
     }
 
-    synchronized void stop() {
-        if (registry != null) {
-            registry.close();
-        }
-        try {
-            kafka.close();
-        } catch (Exception e) {
-            log.warn("Kafka broker did not stop cleanly", e);
-        }
+    void stop() {
+        services.close();
     }
 }
