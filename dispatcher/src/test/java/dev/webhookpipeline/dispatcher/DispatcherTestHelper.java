@@ -6,7 +6,7 @@ import dev.webhookpipeline.registry.SchemaRegistryClient;
 import dev.webhookpipeline.schema.EventType;
 import dev.webhookpipeline.schema.OutboundWebhook;
 import dev.webhookpipeline.schema.WebhookConfig;
-import dev.webhookpipeline.serde.AvroSerializer;
+import dev.webhookpipeline.testing.PipelineFixture;
 import dev.webhookpipeline.testsupport.LogSecretScan;
 import dev.webhookpipeline.testsupport.RecordingReceiver;
 import dev.webhookpipeline.testsupport.SampleRecords;
@@ -14,7 +14,6 @@ import dev.webhookpipeline.testsupport.TestSecrets;
 import dev.webhookpipeline.testsupport.TestServices;
 import dev.webhookpipeline.tenant.EndpointPolicy;
 import dev.webhookpipeline.topics.PipelineTopics;
-import dev.webhookpipeline.topics.TopicInitializer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,12 +22,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * One isolated pipeline for a dispatcher test: its own topics on the shared real broker, a
@@ -38,6 +34,7 @@ final class DispatcherTestHelper implements AutoCloseable {
 
     static final int PARTITIONS = 4;
 
+    final PipelineFixture fixture;
     final TestServices services;
     final PipelineTopics topics;
     final SchemaRegistryClient registry;
@@ -50,21 +47,17 @@ final class DispatcherTestHelper implements AutoCloseable {
     private final java.util.Set<String> secrets = new java.util.HashSet<>();
 
     DispatcherTestHelper(TestServices services, String name) {
+        this.fixture = PipelineFixture.create(services, name, PARTITIONS);
         this.services = services;
-        this.topics = PipelineTopics.builder().prefix(TestServices.uniquePrefix(name)).partitions(PARTITIONS).build();
-        this.registry = SchemaRegistryClient.builder(services.schemaRegistryUrl()).build();
-        try (Admin admin = services.kafka().admin()) {
-            new TopicInitializer(admin).ensure(topics.all());
-        }
-        Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, services.bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 5);
-        this.configs = new KafkaProducer<>(props, new StringSerializer(), new AvroSerializer<>(registry, true));
-        this.outbound = new KafkaProducer<>(props, new StringSerializer(), new AvroSerializer<>(registry, true));
-        this.raw = new KafkaProducer<>(props, new StringSerializer(), new org.apache.kafka.common.serialization.ByteArraySerializer());
+        this.topics = fixture.topics;
+        this.registry = fixture.registry;
+        this.configs = fixture.producer(fixture.avroSerializer());
+        this.outbound = fixture.producer(fixture.avroSerializer());
+        this.raw = fixture.rawProducer();
     }
 
     Map<String, Object> kafkaProperties() {
-        return Map.of("bootstrap.servers", services.bootstrapServers());
+        return fixture.kafkaProperties();
     }
 
     DispatcherConfig.Builder config() {
@@ -192,9 +185,7 @@ final class DispatcherTestHelper implements AutoCloseable {
         for (Dispatcher d : dispatchers) {
             d.close();
         }
-        configs.close();
-        outbound.close();
-        raw.close();
+        fixture.close();
         receiver.close();
         assertNoSecretLogged();
     }

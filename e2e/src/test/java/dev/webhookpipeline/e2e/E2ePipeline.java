@@ -16,10 +16,7 @@ import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.Optional;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import dev.webhookpipeline.producer.EventPublisher;
 import dev.webhookpipeline.producer.NewEvent;
 import dev.webhookpipeline.producer.TenantConfigClient;
@@ -33,6 +30,7 @@ import dev.webhookpipeline.secrets.SecretCodec;
 import dev.webhookpipeline.settings.PipelineSettings;
 import dev.webhookpipeline.tenant.EndpointPolicy;
 import dev.webhookpipeline.tenant.WebhookConfigRules;
+import dev.webhookpipeline.testing.PipelineFixture;
 import dev.webhookpipeline.testsupport.Await;
 import dev.webhookpipeline.localservices.JavaProcess;
 import dev.webhookpipeline.testsupport.LogSecretScan;
@@ -40,8 +38,6 @@ import dev.webhookpipeline.testsupport.RecordingReceiver;
 import dev.webhookpipeline.testsupport.TestSecrets;
 import dev.webhookpipeline.testsupport.TestServices;
 import dev.webhookpipeline.topics.PipelineTopics;
-import dev.webhookpipeline.topics.SubjectInitializer;
-import dev.webhookpipeline.topics.TopicInitializer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -78,6 +74,7 @@ final class E2ePipeline implements AutoCloseable {
     static final List<EventType> TYPES = List.of(EventType.RISK_LEVEL_CHANGED, EventType.TASK_CREATED,
             EventType.CHECK_COMPLETED);
 
+    final PipelineFixture fixture;
     final TestServices services;
     final PipelineTopics topics;
     final SchemaRegistryClient registry;
@@ -105,12 +102,9 @@ final class E2ePipeline implements AutoCloseable {
         this.secretCodec = secrets;
         this.seed = seed;
         this.random = new Random(seed);
-        this.topics = PipelineTopics.builder().prefix(TestServices.uniquePrefix(name)).partitions(PARTITIONS).build();
-        this.registry = SchemaRegistryClient.builder(services.schemaRegistryUrl()).build();
-        try (Admin admin = services.kafka().admin()) {
-            new TopicInitializer(admin).ensure(topics.all());
-        }
-        new SubjectInitializer(registry).ensure(topics.all());
+        this.fixture = PipelineFixture.create(services, name, PARTITIONS);
+        this.topics = fixture.topics;
+        this.registry = fixture.registry;
         this.publisher = new EventPublisher(kafka(), registry, topics);
         this.configs = new TenantConfigClient(kafka(), registry, topics, new WebhookConfigRules(EndpointPolicy.localDevelopment()),
                 secrets);
@@ -119,7 +113,7 @@ final class E2ePipeline implements AutoCloseable {
     }
 
     Map<String, Object> kafka() {
-        return Map.of("bootstrap.servers", services.bootstrapServers());
+        return fixture.kafkaProperties();
     }
 
     DeliveryChecker checker() {
@@ -258,9 +252,7 @@ final class E2ePipeline implements AutoCloseable {
     CliResult webhookctl(Path keysFile, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        List<String> all = new ArrayList<>(List.of("--bootstrap-servers", services.bootstrapServers(),
-                "--schema-registry-url", services.schemaRegistryUrl(), "--topic-prefix", topics.prefix(),
-                "-X", "pipeline.partitions=" + PARTITIONS));
+        List<String> all = fixture.commandLine();
         if (keysFile != null) {
             all.addAll(List.of("-X", KeyRing.KEYS_FILE + "=" + keysFile));
         }
@@ -276,44 +268,19 @@ final class E2ePipeline implements AutoCloseable {
 
     /** The tenant's latest record on the delivery-state topic, read from the beginning. */
     Optional<DeliveryProgress> deliveryState(String tenant) {
-        AvroDeserializer<DeliveryProgress> decoder = new AvroDeserializer<>(DeliveryProgress.class, registry);
-        Map<String, Object> props = new HashMap<>(kafka());
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        try (var consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topics.deliveryState().name()).stream()
-                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            DeliveryProgress latest = null;
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("could not read " + topics.deliveryState().name() + " to its end within 30 s");
-                }
-                for (var record : consumer.poll(Duration.ofMillis(200))) {
-                    if (tenant.equals(record.key()) && record.value() != null) {
-                        latest = decoder.deserialize(record.topic(), record.value());
-                    }
-                }
-            }
-            return Optional.ofNullable(latest);
+        AvroDeserializer<DeliveryProgress> decoder = fixture.avroDeserializer(DeliveryProgress.class);
+        try (var reader = fixture.reader(topics.deliveryState(), new ByteArrayDeserializer())) {
+            return reader.toEnd(Duration.ofSeconds(30)).stream()
+                    .filter(record -> tenant.equals(record.key()) && record.value() != null)
+                    .reduce((first, second) -> second)
+                    .map(record -> decoder.deserialize(record.topic(), record.value()));
         }
     }
 
     // ---- the pipeline's parts ----
 
     private Map<String, String> routerSettings() {
-        Map<String, String> s = new HashMap<>();
-        s.put("bootstrap.servers", services.bootstrapServers());
-        s.put("schema.registry.url", services.schemaRegistryUrl());
-        s.put("pipeline.topic.prefix", topics.prefix());
-        s.put("pipeline.partitions", Integer.toString(PARTITIONS));
-        s.put("commit.interval.ms", "100");
-        s.put("session.timeout.ms", "6000");
-        s.put("heartbeat.interval.ms", "1000");
-        s.put("pipeline.router.stats-interval", "PT5S");
-        return s;
+        return fixture.routerSettings();
     }
 
     Router startRouter() {
@@ -374,13 +341,12 @@ final class E2ePipeline implements AutoCloseable {
      * tenant configs, then joins the group.
      */
     JavaProcess startDispatcherProcess(String name, String registryUrl) {
+        List<String> args = fixture.commandLine(registryUrl);
+        args.addAll(List.of("--batch-window", "200ms",
+                "-X", "pipeline.endpoints.allow-http=true", "-X", "pipeline.endpoints.allow-cidrs=127.0.0.0/8"));
         JavaProcess process = JavaProcess.builder(DispatcherMain.class.getName(), Path.of("target", "test-logs", name + ".log"))
                 .jvmArgs("-Xmx256m")
-                .args("--bootstrap-servers", services.bootstrapServers(),
-                        "--schema-registry-url", registryUrl,
-                        "--topic-prefix", topics.prefix(), "--batch-window", "200ms",
-                        "-X", "pipeline.partitions=" + PARTITIONS,
-                        "-X", "pipeline.endpoints.allow-http=true", "-X", "pipeline.endpoints.allow-cidrs=127.0.0.0/8")
+                .args(args.toArray(String[]::new))
                 .start();
         running.add(process);
         return process;
@@ -441,6 +407,7 @@ final class E2ePipeline implements AutoCloseable {
         }
         publisher.close();
         configs.close();
+        fixture.close();
         receiver.close();
         assertNoSecretLogged();
     }

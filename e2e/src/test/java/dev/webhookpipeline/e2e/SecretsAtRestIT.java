@@ -24,10 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -149,25 +146,10 @@ class SecretsAtRestIT {
 
     /** Every value on the config topic, as its bytes. */
     private static List<byte[]> rawConfigValues(E2ePipeline p) {
-        Map<String, Object> props = new HashMap<>(p.kafka());
-        List<byte[]> values = new ArrayList<>();
-        try (var consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(p.topics.tenantConfig().name()).stream()
-                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))) {
-                assertThat(System.nanoTime()).as("config topic read to its end in time").isLessThan(deadline);
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (record.value() != null) {
-                        values.add(record.value());
-                    }
-                }
-            }
+        try (var reader = p.fixture.reader(p.topics.tenantConfig(), new ByteArrayDeserializer())) {
+            return reader.toEnd(Duration.ofSeconds(30)).stream().map(ConsumerRecord::value)
+                    .filter(value -> value != null).toList();
         }
-        return values;
     }
 
     /** Each tenant's latest config as stored (secrets not decrypted). */

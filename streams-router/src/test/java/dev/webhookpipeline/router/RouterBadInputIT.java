@@ -12,6 +12,7 @@ import dev.webhookpipeline.schema.EventType;
 import dev.webhookpipeline.schema.OutboundWebhook;
 import dev.webhookpipeline.serde.WireFormat;
 import dev.webhookpipeline.settings.PipelineSettings;
+import dev.webhookpipeline.testing.PipelineFixture;
 import dev.webhookpipeline.testsupport.RealServicesExtension;
 import dev.webhookpipeline.testsupport.SampleRecords;
 import dev.webhookpipeline.testsupport.TestServices;
@@ -55,8 +56,8 @@ class RouterBadInputIT {
 
     private void run(TestServices services, Random random) throws Exception {
         try (TestPipeline pipeline = new TestPipeline(services, "bad-input", 3);
-                TestPipeline.Reader<OutboundWebhook> outbound = pipeline.outbound();
-                TestPipeline.Reader<byte[]> deadLetters = pipeline.deadLetters()) {
+                PipelineFixture.Reader<OutboundWebhook> outbound = pipeline.outbound();
+                PipelineFixture.Reader<byte[]> deadLetters = pipeline.deadLetters()) {
             int eventSchemaId = WireFormat.schemaId(pipeline.encode(SampleRecords.event("x", EventType.TASK_CREATED, 0)));
             HostileScenario scenario = new HostileScenario("", 4, pipeline::encode, pipeline::encode, eventSchemaId);
             for (int i = 0; i < 150; i++) {

@@ -7,6 +7,7 @@ import dev.webhookpipeline.schema.EventType;
 import dev.webhookpipeline.schema.OutboundWebhook;
 import dev.webhookpipeline.schema.WebhookConfig;
 import dev.webhookpipeline.localservices.JavaProcess;
+import dev.webhookpipeline.testing.PipelineFixture;
 import dev.webhookpipeline.testsupport.RealServicesExtension;
 import dev.webhookpipeline.testsupport.SampleRecords;
 import dev.webhookpipeline.testsupport.TestServices;
@@ -68,7 +69,7 @@ class RouterCrashIT {
     void idsStayOneToNInProductionOrderAcrossTwoSigkills(TestServices services) throws Exception {
         Path dir = Files.createTempDirectory("router-crash");
         try (TestPipeline pipeline = new TestPipeline(services, "crash", 6);
-                TestPipeline.Reader<OutboundWebhook> outbound = pipeline.outbound()) {
+                PipelineFixture.Reader<OutboundWebhook> outbound = pipeline.outbound()) {
             Path config = writeConfig(pipeline, dir);
             for (int t = 0; t < TENANTS; t++) {
                 if (t % 10 != 1) {

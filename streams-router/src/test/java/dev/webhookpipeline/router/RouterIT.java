@@ -8,6 +8,7 @@ import dev.webhookpipeline.schema.EventType;
 import dev.webhookpipeline.schema.OutboundWebhook;
 import dev.webhookpipeline.schema.WebhookConfig;
 import dev.webhookpipeline.settings.PipelineSettings;
+import dev.webhookpipeline.testing.PipelineFixture;
 import dev.webhookpipeline.testsupport.RealServicesExtension;
 import dev.webhookpipeline.testsupport.SampleRecords;
 import dev.webhookpipeline.testsupport.TestServices;
@@ -40,8 +41,8 @@ class RouterIT {
     @Test
     void aBadRecordBetweenTwoGoodOnesIsDeadLetteredAndBothGoodOnesArriveInOrder(TestServices services) throws Exception {
         try (TestPipeline pipeline = new TestPipeline(services, "dead-letter", 3);
-                TestPipeline.Reader<OutboundWebhook> outbound = pipeline.outbound();
-                TestPipeline.Reader<byte[]> deadLetters = pipeline.deadLetters()) {
+                PipelineFixture.Reader<OutboundWebhook> outbound = pipeline.outbound();
+                PipelineFixture.Reader<byte[]> deadLetters = pipeline.deadLetters()) {
             pipeline.sendConfig(SampleRecords.config("acme", "https://example.com/h", List.of(EventType.TASK_CREATED)), null);
             DomainEvent first = SampleRecords.event("acme", EventType.TASK_CREATED, 1);
             DomainEvent second = SampleRecords.event("acme", EventType.TASK_CREATED, 2);
@@ -97,8 +98,8 @@ class RouterIT {
     @Test
     void aRecordNearTheSizeLimitIsDeadLetteredWithoutItsValueAndTheRouterGoesOn(TestServices services) throws Exception {
         try (TestPipeline pipeline = new TestPipeline(services, "huge-record", 3);
-                TestPipeline.Reader<OutboundWebhook> outbound = pipeline.outbound();
-                TestPipeline.Reader<byte[]> deadLetters = pipeline.deadLetters()) {
+                PipelineFixture.Reader<OutboundWebhook> outbound = pipeline.outbound();
+                PipelineFixture.Reader<byte[]> deadLetters = pipeline.deadLetters()) {
             pipeline.sendConfig(SampleRecords.config("acme", "https://example.com/h", List.of(EventType.TASK_CREATED)), null);
             byte[] huge = new byte[1024 * 1024 - 300]; // fits the topic alone, not with dead-letter headers
             java.util.Arrays.fill(huge, (byte) 'x');
@@ -131,7 +132,7 @@ class RouterIT {
     @Test
     void aConfigAppliesToTheEventsWithLaterTimestampsEvenWhenWrittenAfterThem(TestServices services) throws Exception {
         try (TestPipeline pipeline = new TestPipeline(services, "follow", 3);
-                TestPipeline.Reader<OutboundWebhook> outbound = pipeline.outbound()) {
+                PipelineFixture.Reader<OutboundWebhook> outbound = pipeline.outbound()) {
             long t = System.currentTimeMillis() - 60_000; // recent, so retention keeps them
             DomainEvent beforeConfig = SampleRecords.event("acme", EventType.TASK_CREATED, 1);
             DomainEvent whileEnabled = SampleRecords.event("acme", EventType.TASK_CREATED, 2);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.webhookpipeline.schema.EventType;
 import dev.webhookpipeline.localservices.JavaProcess;
+import dev.webhookpipeline.testing.PipelineFixture;
 import dev.webhookpipeline.testsupport.RealServicesExtension;
 import dev.webhookpipeline.testsupport.SampleRecords;
 import dev.webhookpipeline.testsupport.TestServices;
@@ -37,8 +38,8 @@ class RouterThroughputIT {
         int tenants = 30;
         Path dir = Files.createTempDirectory("router-throughput");
         try (TestPipeline pipeline = new TestPipeline(services, "throughput", 6);
-                TestPipeline.Reader<byte[]> outbound = new TestPipeline.Reader<>(services,
-                        pipeline.topics.outbound().name(), 6, new ByteArrayDeserializer())) {
+                PipelineFixture.Reader<byte[]> outbound = pipeline.fixture.reader(pipeline.topics.outbound(),
+                        new ByteArrayDeserializer())) {
             for (int t = 0; t < tenants; t++) {
                 pipeline.sendConfig(SampleRecords.config("tenant-" + t, "https://example.com/h",
                         List.of(EventType.RISK_LEVEL_CHANGED)), null);
