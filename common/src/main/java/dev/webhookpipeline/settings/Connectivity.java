@@ -31,12 +31,17 @@ public final class Connectivity {
         } catch (TimeoutException | ExecutionException | org.apache.kafka.common.KafkaException e) {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
             throw new SettingsException("cannot reach Kafka at " + servers + " within " + timeout.toSeconds() + " s"
-                    + (cause.getMessage() == null || e instanceof TimeoutException ? "" : " (" + cause.getMessage() + ")")
+                    + (cause.getMessage() == null || timedOut(cause) ? "" : " (" + cause.getMessage() + ")")
                     + ": check --bootstrap-servers / KAFKA_BOOTSTRAP_SERVERS and that the brokers are up");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SettingsException("interrupted while connecting to Kafka");
         }
+    }
+
+    /** Ours or the admin client's own timeout: "within N s" already says it, the client's wording adds nothing. */
+    private static boolean timedOut(Throwable cause) {
+        return cause instanceof TimeoutException || cause instanceof org.apache.kafka.common.errors.TimeoutException;
     }
 
     /**

@@ -89,7 +89,7 @@ class ServiceLauncherTest {
             }
         });
         main.start();
-        service.started.await();
+        service.waiting.await(); // started, and the main thread waits for it
 
         assertThat(hooks).hasSize(1);
         hooks.get(0).run(); // as the JVM runs it on SIGTERM
@@ -156,7 +156,7 @@ class ServiceLauncherTest {
     }
 
     private final class FakeService implements ServiceLauncher.Service {
-        final CountDownLatch started = new CountDownLatch(1);
+        final CountDownLatch waiting = new CountDownLatch(1);
         final CountDownLatch stopped = new CountDownLatch(1);
         final int exitWhenStoppedOnItsOwn;
         volatile boolean stopAsked;
@@ -173,7 +173,6 @@ class ServiceLauncherTest {
             if (startFailure != null) {
                 throw startFailure;
             }
-            started.countDown();
         }
 
         @Override
@@ -186,6 +185,7 @@ class ServiceLauncherTest {
         @Override
         public int awaitStop() throws InterruptedException {
             steps.add("await");
+            waiting.countDown();
             stopped.await();
             return stopAsked ? 0 : exitWhenStoppedOnItsOwn;
         }
