@@ -1,5 +1,6 @@
 package dev.webhookpipeline.service;
 
+import dev.webhookpipeline.registry.RedactedUrl;
 import dev.webhookpipeline.registry.SchemaRegistryClient;
 import dev.webhookpipeline.settings.Connectivity;
 import dev.webhookpipeline.topics.PipelineTopics;
@@ -32,11 +33,13 @@ public final class PipelineStartupChecks implements StartupChecks {
     @Override
     public void requireKafka() {
         Connectivity.requireKafka(kafkaProperties, timeout);
+        log.info("Kafka at {} answers", kafkaProperties.get("bootstrap.servers"));
     }
 
     @Override
     public void requireRegistry() {
         Connectivity.requireRegistry(registry);
+        log.info("schema registry at {} answers", RedactedUrl.of(registry.url())); // no credentials in the log
     }
 
     @Override
