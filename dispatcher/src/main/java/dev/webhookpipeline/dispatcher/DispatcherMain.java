@@ -17,25 +17,22 @@ import dev.webhookpipeline.dispatcher.admin.SessionPolicy;
 import dev.webhookpipeline.dispatcher.egress.Egress;
 import dev.webhookpipeline.schema.SchemaClasses;
 import dev.webhookpipeline.secrets.SecretCodec;
+import dev.webhookpipeline.service.PipelineStartupChecks;
+import dev.webhookpipeline.service.ServiceLauncher;
 import dev.webhookpipeline.settings.ConnectionOptions;
-import dev.webhookpipeline.settings.Connectivity;
 import dev.webhookpipeline.settings.EndpointAllowOptions;
 import dev.webhookpipeline.settings.JarVersion;
 import dev.webhookpipeline.settings.PipelineSettings;
 import dev.webhookpipeline.settings.SettingsException;
 import dev.webhookpipeline.tenant.EndpointPolicy;
-import dev.webhookpipeline.topics.PipelineTopics;
-import dev.webhookpipeline.topics.SubjectInitializer;
-import dev.webhookpipeline.topics.TopicInitializer;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import org.apache.kafka.clients.admin.Admin;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -80,59 +77,64 @@ public final class DispatcherMain implements Callable<Integer> {
         String[] withSettings = Arrays.copyOf(footer, footer.length + settings.length);
         System.arraycopy(settings, 0, withSettings, footer.length, settings.length);
         command.getCommandSpec().usageMessage().footer(withSettings);
-        System.exit(command
-                .setExecutionExceptionHandler((e, cli, parsed) -> {
-                    cli.getErr().println("dispatcher: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
-                    return 1;
-                })
-                .execute(args));
+        System.exit(command.execute(args));
     }
 
     @Override
     public Integer call() throws Exception {
-        Map<String, String> options = new HashMap<>(endpoints.settings());
-        if (batchWindow != null) {
-            options.put(BATCH_WINDOW.key, batchWindow);
-        }
-        PipelineSettings settings = connection.settings(options);
-        var metrics = DispatcherService.metricsRegistry();
-        DispatcherConfig config = config(settings, metrics);
-        log.info("starting with settings {}", settings.describe());
-        log.info("webhooks leave {}", config.egress());
-        if (config.secretCodec().keys().isEmpty()) {
-            log.warn("{}; an encrypted one cannot be read", config.secretCodec().describe());
-        } else {
-            log.info("{}", config.secretCodec().describe());
-        }
-        Connectivity.requireKafka(settings.kafkaProperties(), Duration.ofSeconds(15));
-        Connectivity.requireRegistry(settings.registryClient());
-        PipelineTopics topics = settings.topics();
-        try (Admin admin = Admin.create(settings.kafkaProperties())) {
-            TopicInitializer.Report report = new TopicInitializer(admin).ensure(topics);
-            log.info("topics: {} partitions each; created {}", report.partitions(), report.created());
-            report.warnings().forEach(w -> log.warn("{}", w));
-        }
-        new SubjectInitializer(config.registry()).ensure(topics.all());
+        return new ServiceLauncher("dispatcher").run(() -> {
+            Map<String, String> options = new HashMap<>(endpoints.settings());
+            if (batchWindow != null) {
+                options.put(BATCH_WINDOW.key, batchWindow);
+            }
+            PipelineSettings settings = connection.settings(options);
+            var metrics = DispatcherService.metricsRegistry();
+            DispatcherConfig config = config(settings, metrics);
+            log.info("starting with settings {}", settings.describe());
+            log.info("webhooks leave {}", config.egress());
+            if (config.secretCodec().keys().isEmpty()) {
+                log.warn("{}; an encrypted one cannot be read", config.secretCodec().describe());
+            } else {
+                log.info("{}", config.secretCodec().describe());
+            }
+            return new ServiceLauncher.Plan(new PipelineStartupChecks(settings.kafkaProperties(), config.registry(),
+                    settings.topics(), Duration.ofSeconds(15)), () -> service(config, admin(settings), metrics));
+        });
+    }
 
-        Optional<DispatcherService.Admin> admin = admin(settings);
+    /** The dispatcher instance; it exits 1 when a part of it stops on its own ({@link #supervise}). */
+    private static ServiceLauncher.Service service(DispatcherConfig config, Optional<DispatcherService.Admin> admin,
+                                                   io.micrometer.prometheusmetrics.PrometheusMeterRegistry metrics) {
         DispatcherService dispatcher = new DispatcherService(config, admin, metrics);
         CountDownLatch stopped = new CountDownLatch(1);
-        java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            stopping.set(true);
-            log.info("stopping: finishing requests in flight and committing");
-            try {
-                dispatcher.close();
-            } catch (Exception e) {
-                log.warn("unclean stop", e);
+        AtomicBoolean stopping = new AtomicBoolean();
+        return new ServiceLauncher.Service() {
+            @Override
+            public void start() throws InterruptedException {
+                dispatcher.start(admin);
+                log.info("dispatcher ready: group {}, topic {}{}", config.groupId(), config.topics().outbound().name(),
+                        admin.isPresent() ? ", status API and metrics at http://" + admin.get().host() + ":"
+                                + dispatcher.adminPort() + "/api/tenants and /metrics"
+                                : " (admin API off: set pipeline.admin.port to enable)");
             }
-            stopped.countDown();
-        }, "dispatcher-shutdown"));
-        dispatcher.start(admin);
-        log.info("dispatcher ready: group {}, topic {}{}", config.groupId(), topics.outbound().name(),
-                admin.isPresent() ? ", status API and metrics at http://" + admin.get().host() + ":" + dispatcher.adminPort()
-                        + "/api/tenants and /metrics" : " (admin API off: set pipeline.admin.port to enable)");
-        return supervise(dispatcher, stopping, stopped, Duration.ofSeconds(1));
+
+            @Override
+            public void stop() {
+                stopping.set(true);
+                log.info("stopping: finishing requests in flight and committing");
+                try {
+                    dispatcher.close();
+                } catch (Exception e) {
+                    log.warn("unclean stop", e);
+                }
+                stopped.countDown();
+            }
+
+            @Override
+            public int awaitStop() throws InterruptedException {
+                return supervise(dispatcher, stopping, stopped, Duration.ofSeconds(1));
+            }
+        };
     }
 
     /**
@@ -141,7 +143,7 @@ public final class DispatcherMain implements Callable<Integer> {
      * while it sends with stale configs or ignores operators, so it exits and its supervisor
      * restarts it.
      */
-    static int supervise(DispatcherService dispatcher, java.util.concurrent.atomic.AtomicBoolean stopping,
+    static int supervise(DispatcherService dispatcher, AtomicBoolean stopping,
                          CountDownLatch stopped, Duration every) throws InterruptedException {
         while (dispatcher.isRunning() || stopping.get()) {
             if (stopped.await(every.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {

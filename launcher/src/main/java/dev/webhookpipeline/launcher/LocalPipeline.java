@@ -2,6 +2,7 @@ package dev.webhookpipeline.launcher;
 
 import dev.webhookpipeline.schema.SchemaClasses;
 import dev.webhookpipeline.secrets.KeyRing;
+import dev.webhookpipeline.service.PipelineStartupChecks;
 import dev.webhookpipeline.settings.JarVersion;
 import dev.webhookpipeline.settings.PipelineSettings;
 import dev.webhookpipeline.settings.SettingsException;
@@ -9,9 +10,6 @@ import dev.webhookpipeline.signing.SigningSecret;
 import dev.webhookpipeline.localservices.ApicurioRegistry;
 import dev.webhookpipeline.localservices.JavaProcess;
 import dev.webhookpipeline.localservices.LocalKafka;
-import dev.webhookpipeline.topics.PipelineTopics;
-import dev.webhookpipeline.topics.SubjectInitializer;
-import dev.webhookpipeline.topics.TopicInitializer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -29,7 +27,6 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -173,11 +170,15 @@ public final class LocalPipeline implements Callable<Integer> {
             Optional<Path> localKeys = localSecretKeys(data, PipelineSettings.load(Optional.empty(), System.getenv(), overrides));
             localKeys.ifPresent(file -> overrides.put(KeyRing.KEYS_FILE, file.toString()));
             PipelineSettings settings = PipelineSettings.load(Optional.empty(), System.getenv(), overrides);
-            PipelineTopics topics = settings.topics();
-            try (Admin admin = Admin.create(settings.kafkaProperties())) {
-                new TopicInitializer(admin).ensure(topics);
-            }
-            new SubjectInitializer(settings.registryClient()).ensure(topics.all());
+            // The services' start-up steps, minus the reachability checks: Kafka and the registry are this
+            // process's children, already awaited ready above. Not ServiceLauncher.run as a whole: the
+            // launcher runs several child processes, reports through "run-local:", and its own shutdown
+            // hook (above) stops them in reverse order. Made once here before either service starts; each
+            // checks them again at its own start.
+            var steps = new PipelineStartupChecks(settings.kafkaProperties(), settings.registryClient(),
+                    settings.topics(), Duration.ofSeconds(30));
+            steps.ensureTopics();
+            steps.ensureSubjects();
             progress.printf("topics and schemas ready in %.1f s%n", seconds(t));
 
             List<String> connection = List.of("--bootstrap-servers", bootstrap, "--schema-registry-url", registry.url());

@@ -2,20 +2,15 @@ package dev.webhookpipeline.router;
 
 import dev.webhookpipeline.registry.SchemaRegistryClient;
 import dev.webhookpipeline.schema.SchemaClasses;
+import dev.webhookpipeline.service.PipelineStartupChecks;
+import dev.webhookpipeline.service.ServiceLauncher;
 import dev.webhookpipeline.settings.ConnectionOptions;
 import dev.webhookpipeline.settings.JarVersion;
 import dev.webhookpipeline.settings.PipelineSettings;
-import dev.webhookpipeline.settings.SettingsException;
-import dev.webhookpipeline.topics.SubjectInitializer;
-import dev.webhookpipeline.topics.TopicInitializer;
-import dev.webhookpipeline.topics.TopicMismatchException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.slf4j.Logger;
@@ -41,8 +36,7 @@ import picocli.CommandLine;
 public final class RouterMain implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(RouterMain.class);
-    /** Could not start: bad settings, topics of another layout, Kafka or the registry unreachable. */
-    static final int EXIT_CANNOT_START = 1;
+    static final int EXIT_CANNOT_START = ServiceLauncher.EXIT_CANNOT_START;
 
     @Mixin
     ConnectionOptions connection;
@@ -57,49 +51,48 @@ public final class RouterMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        PipelineSettings settings;
-        RouterSettings router;
-        SchemaRegistryClient registry;
-        try {
-            settings = connection.settings(stateDir == null ? Map.of()
+        return new ServiceLauncher("streams-router").run(() -> {
+            PipelineSettings settings = connection.settings(stateDir == null ? Map.of()
                     : Map.of(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString()));
-            router = RouterSettings.from(settings);
-            registry = settings.registryClient();
-        } catch (SettingsException e) {
-            System.err.println("streams-router: " + e.getMessage());
-            return EXIT_CANNOT_START;
-        }
-        log.info("settings: {}", settings.describe()); // secret-looking values are masked
+            RouterSettings router = RouterSettings.from(settings);
+            SchemaRegistryClient registry = settings.registryClient();
+            log.info("settings: {}", settings.describe()); // secret-looking values are masked
+            return new ServiceLauncher.Plan(new PipelineStartupChecks(settings.kafkaProperties(), registry,
+                    router.topics(), router.startupTimeout()), () -> service(settings, router, registry));
+        });
+    }
 
-        try {
-            ensureTopicsAndSubjects(settings, router, registry);
-        } catch (TopicMismatchException e) {
-            System.err.println("streams-router: " + e.getMessage());
-            return EXIT_CANNOT_START;
-        } catch (RuntimeException e) {
-            System.err.println("streams-router: cannot start: " + e.getMessage());
-            log.error("start-up check failed", e);
-            return EXIT_CANNOT_START;
-        }
-
-        Router running = new Router(router, registry);
+    /** The router and, when configured, its metrics endpoint; stopping commits and leaves the group. */
+    private static ServiceLauncher.Service service(PipelineSettings settings, RouterSettings routerSettings,
+                                                   SchemaRegistryClient registry) {
+        Router router = new Router(routerSettings, registry);
         dev.webhookpipeline.admin.MetricsServer metricsServer;
         try {
-            metricsServer = metricsServer(settings, running);
-        } catch (SettingsException | java.io.UncheckedIOException e) {
-            System.err.println("streams-router: " + e.getMessage());
-            return EXIT_CANNOT_START;
+            metricsServer = metricsServer(settings, router);
+        } catch (RuntimeException e) {
+            router.close(); // a busy metrics port: release the Streams client that never started
+            throw e;
         }
-        Thread hook = new Thread(() -> {
-            running.close(Duration.ofSeconds(30));
-            if (metricsServer != null) {
-                metricsServer.close();
+        return new ServiceLauncher.Service() {
+            @Override
+            public void start() {
+                router.start();
             }
-        }, "router-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook); // SIGTERM / Ctrl-C: commit and leave the group cleanly
-        running.start();
-        running.awaitStop();
-        return running.state() == KafkaStreams.State.ERROR ? 1 : 0;
+
+            @Override
+            public void stop() {
+                router.close(Duration.ofSeconds(30));
+                if (metricsServer != null) {
+                    metricsServer.close();
+                }
+            }
+
+            @Override
+            public int awaitStop() throws InterruptedException {
+                router.awaitStop();
+                return router.state() == KafkaStreams.State.ERROR ? 1 : 0;
+            }
+        };
     }
 
     /** Prometheus metrics behind the operator token, when {@code pipeline.router.metrics-port} is set. */
@@ -113,23 +106,5 @@ public final class RouterMain implements Callable<Integer> {
         log.info("metrics at http://{}:{}/metrics (operator token required)",
                 settings.get("pipeline.admin.host").orElse("127.0.0.1"), server.port());
         return server;
-    }
-
-    /** Fails fast, with the reason, when Kafka or the registry cannot be reached. */
-    private static void ensureTopicsAndSubjects(PipelineSettings settings, RouterSettings router,
-            SchemaRegistryClient registry) {
-        Map<String, Object> adminProps = new HashMap<>(settings.kafkaProperties());
-        int timeoutMs = (int) router.startupTimeout().toMillis();
-        adminProps.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs);
-        adminProps.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(timeoutMs, 30_000));
-        adminProps.keySet().retainAll(AdminClientConfig.configNames()); // no "unknown config" noise from Streams keys
-        try (Admin admin = Admin.create(adminProps)) {
-            TopicInitializer.Report report = new TopicInitializer(admin, timeoutMs).ensure(router.topics());
-            log.info("topics ({} partitions each) created {}, existing {}", report.partitions(), report.created(),
-                    report.existing());
-            report.warnings().forEach(w -> log.warn("{}", w));
-        }
-        registry.checkReachable();
-        log.info("schema subjects: {}", new SubjectInitializer(registry).ensure(router.topics().all()));
     }
 }

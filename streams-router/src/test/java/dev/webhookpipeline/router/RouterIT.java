@@ -175,7 +175,8 @@ class RouterIT {
                 "--config", writeProps(RouterSettings.STARTUP_TIMEOUT + "=PT3S").toString());
 
         assertThat(result.exit).isEqualTo(RouterMain.EXIT_CANNOT_START);
-        assertThat(result.err).contains("cannot start").contains("Kafka did not answer");
+        assertThat(result.err).contains("streams-router: cannot reach Kafka at 127.0.0.1:" + closedPort + " within 3 s")
+                .contains("--bootstrap-servers");
     }
 
     @Test
@@ -188,7 +189,7 @@ class RouterIT {
                 "http://127.0.0.1:" + closedPort, "--topic-prefix", TestServices.uniquePrefix("no-registry"));
 
         assertThat(result.exit).isEqualTo(RouterMain.EXIT_CANNOT_START);
-        assertThat(result.err).contains("cannot start").contains("unreachable");
+        assertThat(result.err).contains("streams-router: ").contains("unreachable").contains("--schema-registry-url");
     }
 
     @Test

@@ -51,6 +51,8 @@ public final class WebhookCtl {
     public static int run(String[] args, java.io.InputStream in, PrintWriter out, PrintWriter err) {
         if (System.getProperty("logback.configurationFile") == null) {
             System.setProperty("logback.configurationFile", "webhookctl-logback.xml");
+            // A command's own error is the whole story: no reconnect warnings at any point of its run.
+            dev.webhookpipeline.settings.KafkaConnectionWarnings.muteForThisRun();
         }
         SchemaClasses.trust();
         WebhookCtl top = new WebhookCtl();
