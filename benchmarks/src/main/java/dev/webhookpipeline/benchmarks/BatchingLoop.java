@@ -5,12 +5,14 @@ import dev.webhookpipeline.payload.WebhookPayload;
 import dev.webhookpipeline.schema.OutboundWebhook;
 import dev.webhookpipeline.schema.WebhookConfig;
 import dev.webhookpipeline.serde.AvroDeserializer;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
@@ -85,7 +87,7 @@ final class BatchingLoop implements AutoCloseable {
                 }
                 // One virtual thread per tenant sends its POSTs one after the other (its order, one in flight);
                 // the semaphore caps requests in flight across tenants.
-                var sent = new ArrayList<java.util.concurrent.Future<?>>();
+                var sent = new ArrayList<Future<?>>();
                 byTenant.forEach((tenant, webhooks) -> sent.add(threads.submit(() -> {
                     for (int from = 0; from < webhooks.size(); from += perPost) {
                         sendUntilDelivered(tenants.get(tenant), webhooks.subList(from, Math.min(webhooks.size(), from + perPost)));
@@ -143,7 +145,7 @@ final class BatchingLoop implements AutoCloseable {
                     EntityUtils.consume(response.getEntity());
                     return response.getCode();
                 });
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 status = -1;
             } finally {
                 inFlight.release();

@@ -17,6 +17,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -109,8 +112,8 @@ final class Bench implements AutoCloseable {
     /** Configures tenants 0..n-1 of a scenario, each with the endpoint {@code endpoint.apply(t)}, every event type enabled. */
     private Map<String, WebhookConfig> configure(PipelineTopics topics, String scenario, int tenants, boolean batching,
                                                  IntFunction<String> endpoint) {
-        Map<String, WebhookConfig> configs = new java.util.LinkedHashMap<>();
-        Map<String, Object> props = new java.util.HashMap<>(kafkaProperties());
+        Map<String, WebhookConfig> configs = new LinkedHashMap<>();
+        Map<String, Object> props = new HashMap<>(kafkaProperties());
         props.putAll(PRODUCER);
         AtomicReference<Exception> failure = new AtomicReference<>();
         try (var producer = new KafkaProducer<String, WebhookConfig>(props, new StringSerializer(), new AvroSerializer<>(client, true))) {
@@ -144,7 +147,7 @@ final class Bench implements AutoCloseable {
 
     /** Produces the records with the pipeline's producer settings; returns the seconds from the first send to the last ack. */
     private double produce(List<ProducerRecord<byte[], byte[]>> records) {
-        Map<String, Object> props = new java.util.HashMap<>(kafkaProperties());
+        Map<String, Object> props = new HashMap<>(kafkaProperties());
         props.putAll(PRODUCER);
         AtomicReference<Exception> failure = new AtomicReference<>();
         try (var producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
@@ -208,7 +211,7 @@ final class Bench implements AutoCloseable {
         kafka.close();
         // The broker's data (every pre-filled topic) would otherwise stay in the temp folder; its log stays.
         try (var files = Files.walk(workDir.resolve("kafka"))) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+            files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
         }
     }
 }

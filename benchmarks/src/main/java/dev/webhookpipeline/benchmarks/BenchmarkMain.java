@@ -3,6 +3,7 @@ package dev.webhookpipeline.benchmarks;
 import dev.webhookpipeline.schema.SchemaClasses;
 import dev.webhookpipeline.settings.JarVersion;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
@@ -40,7 +41,7 @@ public final class BenchmarkMain implements Callable<Integer> {
                 }
             }
             throw new CommandLine.TypeConversionException("'" + text + "' is not a section; use one of "
-                    + java.util.Arrays.stream(values()).map(Section::cliName).toList());
+                    + Arrays.stream(values()).map(Section::cliName).toList());
         }
     }
 

@@ -11,6 +11,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -139,7 +140,7 @@ final class CountingReceiver implements AutoCloseable {
     }
 
     /** {@link #awaitExpected(String, Duration)}, failing at once when {@code sender} says the sender is gone. */
-    double awaitExpected(String what, Duration timeout, java.util.function.BooleanSupplier sender) throws InterruptedException {
+    double awaitExpected(String what, Duration timeout, BooleanSupplier sender) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         long lastReport = System.nanoTime();
         while (doneAt.get() == 0) {

@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.DoubleSupplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -117,7 +118,7 @@ final class DispatcherThroughput {
     }
 
     /** The fastest of {@code passes} timings: a ceiling is the best the machine did. */
-    static double bestOf(int passes, java.util.function.DoubleSupplier seconds) {
+    static double bestOf(int passes, DoubleSupplier seconds) {
         double best = Double.MAX_VALUE;
         for (int i = 0; i < passes; i++) {
             best = Math.min(best, seconds.getAsDouble());

@@ -5,8 +5,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /** The rows of one benchmark run, grouped by section, printed as Markdown tables. */
 final class Results {
@@ -40,7 +42,7 @@ final class Results {
 
     /** One table per section, in the order sections first reported. */
     synchronized String markdown() {
-        java.util.Map<String, List<Row>> bySection = new java.util.LinkedHashMap<>();
+        Map<String, List<Row>> bySection = new LinkedHashMap<>();
         rows.forEach(r -> bySection.computeIfAbsent(r.section(), s -> new ArrayList<>()).add(r));
         StringBuilder out = new StringBuilder();
         bySection.forEach((section, sectionRows) -> {

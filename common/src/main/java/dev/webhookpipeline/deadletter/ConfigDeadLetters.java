@@ -7,6 +7,7 @@ import dev.webhookpipeline.serde.WireFormat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.Locale;
 import java.util.Map;
@@ -91,7 +92,7 @@ public final class ConfigDeadLetters {
                 if (value instanceof CharSequence) {
                     record.put(field.pos(), MASK);
                 } else if (value instanceof ByteBuffer) {
-                    record.put(field.pos(), ByteBuffer.wrap(MASK.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                    record.put(field.pos(), ByteBuffer.wrap(MASK.getBytes(StandardCharsets.UTF_8)));
                 } else if (value != null) {
                     return false;
                 }

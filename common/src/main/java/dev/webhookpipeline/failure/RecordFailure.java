@@ -10,6 +10,7 @@ import java.nio.channels.ClosedByInterruptException;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Set;
+import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLException;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
@@ -110,7 +111,7 @@ public sealed interface RecordFailure {
                 || t instanceof UnknownHostException
                 || t instanceof HttpTimeoutException
                 || t instanceof SSLException
-                || t instanceof java.util.concurrent.TimeoutException;
+                || t instanceof TimeoutException;
     }
 
     private static String describe(Throwable error) {

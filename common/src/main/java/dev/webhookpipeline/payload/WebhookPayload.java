@@ -2,6 +2,7 @@ package dev.webhookpipeline.payload;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -18,8 +19,8 @@ import java.util.UUID;
 public final class WebhookPayload {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final com.fasterxml.jackson.core.io.JsonStringEncoder JSON_ESCAPER =
-            com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance();
+    private static final JsonStringEncoder JSON_ESCAPER =
+            JsonStringEncoder.getInstance();
 
     private WebhookPayload() {}
 

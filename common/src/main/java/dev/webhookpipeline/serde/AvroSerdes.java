@@ -1,6 +1,7 @@
 package dev.webhookpipeline.serde;
 
 import dev.webhookpipeline.registry.SchemaRegistryClient;
+import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -13,7 +14,7 @@ public final class AvroSerdes {
         AvroSerializer<T> serializer = new AvroSerializer<>(registry, true);
         AvroDeserializer<T> deserializer = new AvroDeserializer<>(type, registry);
         Serde<T> serde = Serdes.serdeFrom(serializer, deserializer);
-        serde.configure(java.util.Map.of(), isKey);
+        serde.configure(Map.of(), isKey);
         return serde;
     }
 

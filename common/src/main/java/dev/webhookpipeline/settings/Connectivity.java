@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.KafkaException;
 
 /** Start-up checks: fail fast, with what to fix, when Kafka or the schema registry cannot be reached. */
 public final class Connectivity {
@@ -28,7 +29,7 @@ public final class Connectivity {
         Object servers = props.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
         try (Admin admin = Admin.create(props)) {
             admin.describeCluster().clusterId().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException | ExecutionException | org.apache.kafka.common.KafkaException e) {
+        } catch (TimeoutException | ExecutionException | KafkaException e) {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
             throw new SettingsException("cannot reach Kafka at " + servers + " within " + timeout.toSeconds() + " s"
                     + (cause.getMessage() == null || timedOut(cause) ? "" : " (" + cause.getMessage() + ")")

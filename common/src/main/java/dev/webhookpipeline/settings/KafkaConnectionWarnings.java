@@ -1,5 +1,7 @@
 package dev.webhookpipeline.settings;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,16 +54,16 @@ public final class KafkaConnectionWarnings {
         static Map<String, Object> mute() {
             Map<String, Object> before = new LinkedHashMap<>();
             for (String name : LOGGERS) {
-                var logger = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(name);
+                var logger = (Logger) LoggerFactory.getLogger(name);
                 before.put(name, logger.getLevel() == null ? "inherited" : logger.getLevel());
-                logger.setLevel(ch.qos.logback.classic.Level.ERROR);
+                logger.setLevel(Level.ERROR);
             }
             return before;
         }
 
         static void restore(Map<String, Object> before) {
-            before.forEach((name, level) -> ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(name))
-                    .setLevel(level instanceof ch.qos.logback.classic.Level l ? l : null)); // null: inherit again
+            before.forEach((name, level) -> ((Logger) LoggerFactory.getLogger(name))
+                    .setLevel(level instanceof Level l ? l : null)); // null: inherit again
         }
     }
 }

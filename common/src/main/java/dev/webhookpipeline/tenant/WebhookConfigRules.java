@@ -98,17 +98,17 @@ public final class WebhookConfigRules {
     }
 
     /** Tenant ids are Kafka keys and appear in URLs and metrics: keep them short and plain. */
-    public static java.util.Optional<String> tenantIdProblem(String tenantId) {
+    public static Optional<String> tenantIdProblem(String tenantId) {
         if (tenantId == null || tenantId.isBlank()) {
-            return java.util.Optional.of("tenant id is missing");
+            return Optional.of("tenant id is missing");
         }
         if (tenantId.length() > MAX_TENANT_ID_LENGTH) {
-            return java.util.Optional.of("tenant id is longer than " + MAX_TENANT_ID_LENGTH + " characters");
+            return Optional.of("tenant id is longer than " + MAX_TENANT_ID_LENGTH + " characters");
         }
         if (!tenantId.matches("[A-Za-z0-9._:-]+")) {
-            return java.util.Optional.of("tenant id '" + tenantId.replaceAll("\\p{Cntrl}", "?")
+            return Optional.of("tenant id '" + tenantId.replaceAll("\\p{Cntrl}", "?")
                     + "' may only hold letters, digits, '.', '_', ':' and '-'");
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 }

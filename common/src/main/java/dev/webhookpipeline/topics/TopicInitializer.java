@@ -1,6 +1,7 @@
 package dev.webhookpipeline.topics;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Collection;
 import java.util.List;
@@ -16,9 +17,12 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
@@ -194,16 +198,16 @@ public final class TopicInitializer {
             return;
         }
         Map<String, TopicDescription> described = describeOnceVisible(topics);
-        Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> request = new java.util.HashMap<>();
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
         described.forEach((name, d) -> d.partitions().forEach(p -> request.put(
-                new org.apache.kafka.common.TopicPartition(name, p.partition()), org.apache.kafka.clients.admin.OffsetSpec.latest())));
+                new TopicPartition(name, p.partition()), OffsetSpec.latest())));
         long deadline = System.currentTimeMillis() + timeoutMs;
         while (true) {
             try {
                 admin.listOffsets(request).all().get(timeoutMs, TimeUnit.MILLISECONDS);
                 return;
             } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof org.apache.kafka.common.errors.RetriableException)
+                if (!(e.getCause() instanceof RetriableException)
                         || System.currentTimeMillis() > deadline) {
                     throw e;
                 }

@@ -2,6 +2,7 @@ package dev.webhookpipeline.topics;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.common.config.TopicConfig;
@@ -24,7 +25,7 @@ public record TopicSpec<K, V>(
         DELETE, COMPACT;
 
         public String configValue() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 

@@ -12,6 +12,7 @@ import dev.webhookpipeline.schema.WebhookConfig;
 import dev.webhookpipeline.serde.AvroDeserializer;
 import dev.webhookpipeline.serde.AvroSerializer;
 import dev.webhookpipeline.testing.FakeSchemaRegistry;
+import dev.webhookpipeline.testing.HostileRecords;
 import dev.webhookpipeline.testsupport.SampleRecords;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -19,6 +20,8 @@ import java.util.Arrays;
 import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -115,7 +118,7 @@ class ConfigDeadLettersTest {
         Schema odd = SchemaBuilder.record("WebhookConfig").namespace("dev.webhookpipeline.schema").fields()
                 .requiredString("tenant_id").name("secret").type().longType().noDefault().endRecord();
         int id = registry.register("tenant-config-value", odd);
-        byte[] value = framed(id, dev.webhookpipeline.testing.HostileRecords.avro(odd, "acme", 42L));
+        byte[] value = framed(id, HostileRecords.avro(odd, "acme", 42L));
         assertThat(ConfigDeadLetters.redact(value, registry).value()).isNull();
     }
 
@@ -125,9 +128,9 @@ class ConfigDeadLettersTest {
         Schema outer = SchemaBuilder.record("Cfg").fields().requiredString("tenant_id").name("auth").type(inner)
                 .noDefault().endRecord();
         int id = registry.register("tenant-config-value", outer);
-        org.apache.avro.generic.GenericRecord auth = new org.apache.avro.generic.GenericData.Record(inner);
+        GenericRecord auth = new GenericData.Record(inner);
         auth.put(0, SECRET);
-        byte[] value = framed(id, dev.webhookpipeline.testing.HostileRecords.avro(outer, "acme", auth));
+        byte[] value = framed(id, HostileRecords.avro(outer, "acme", auth));
         ConfigDeadLetters.Redacted redacted = ConfigDeadLetters.redact(value, registry);
         assertThat(redacted.note()).isEqualTo(ConfigDeadLetters.SECRET_MASKED);
         assertThat(holds(redacted.value(), SECRET)).isFalse();

@@ -16,6 +16,7 @@ import java.net.http.HttpTimeoutException;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.AvroTypeException;
 import org.apache.avro.SchemaParseException;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.NetworkException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.SerializationException;
@@ -124,7 +125,7 @@ class RecordFailureTest {
         assertOutage(new HttpTimeoutException("request timed out"));
         assertOutage(new java.util.concurrent.TimeoutException());
         assertOutage(new InterruptedException());
-        assertOutage(new org.apache.kafka.common.errors.InterruptException("shutting down"));
+        assertOutage(new InterruptException("shutting down"));
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.webhookpipeline.schema.DomainEvent;
 import dev.webhookpipeline.schema.EventType;
+import dev.webhookpipeline.schema.WebhookConfig;
 import dev.webhookpipeline.serde.AvroDeserializer;
 import dev.webhookpipeline.serde.WireFormat;
 import dev.webhookpipeline.testsupport.RealServicesExtension;
@@ -79,10 +80,10 @@ class SchemaEvolutionIT {
     @Test
     void changingAFieldTypeIsRefused() {
         String subject = topics.tenantConfig().valueSubject();
-        String json = dev.webhookpipeline.schema.WebhookConfig.getClassSchema().toString()
+        String json = WebhookConfig.getClassSchema().toString()
                 .replace("{\"name\":\"enabled\",\"type\":\"boolean\"", "{\"name\":\"enabled\",\"type\":\"string\"");
         Schema broken = new Schema.Parser().parse(json);
-        assertThat(broken).isNotEqualTo(dev.webhookpipeline.schema.WebhookConfig.getClassSchema());
+        assertThat(broken).isNotEqualTo(WebhookConfig.getClassSchema());
         assertThatThrownBy(() -> registry.register(subject, broken))
                 .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.isIncompatible()).isTrue());
     }

@@ -16,6 +16,7 @@ import dev.webhookpipeline.serde.AvroDecodeException.Reason;
 import dev.webhookpipeline.testing.FakeSchemaRegistry;
 import dev.webhookpipeline.testing.HostileRecords;
 import dev.webhookpipeline.testsupport.SampleRecords;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.kafka.common.errors.SerializationException;
@@ -101,7 +102,7 @@ class AvroDeserializerTest {
     @Test
     void anEnumIndexOutOfRangeAndATruncatedRecordAreMalformedAvro() {
         byte[] good = framed(eventSchemaId, eventAvro(uuid(), "acme", EventType.TASK_CREATED, "{}"));
-        byte[] truncated = java.util.Arrays.copyOf(good, good.length - 2);
+        byte[] truncated = Arrays.copyOf(good, good.length - 2);
         assertBadInput(() -> events.deserialize(TOPIC, truncated), Reason.MALFORMED_AVRO);
         byte[] trailing = concat(good, new byte[] {0});
         assertBadInput(() -> events.deserialize(TOPIC, trailing), Reason.MALFORMED_AVRO);

@@ -15,6 +15,7 @@ import dev.webhookpipeline.testsupport.TestServices;
 import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
@@ -106,7 +107,7 @@ class AvroSerdeIT {
     void corruptAvroBodyIsRejectedWithTheReason() {
         byte[] good = new AvroSerializer<DomainEvent>(registry, true)
                 .serialize(TOPIC, SampleRecords.event("t", EventType.TASK_CREATED, 1));
-        byte[] truncated = java.util.Arrays.copyOf(good, 12);
+        byte[] truncated = Arrays.copyOf(good, 12);
         assertThatThrownBy(() -> new AvroDeserializer<>(DomainEvent.class, registry).deserialize(TOPIC, truncated))
                 .isInstanceOf(AvroDecodeException.class)
                 .extracting(e -> ((AvroDecodeException) e).reason())

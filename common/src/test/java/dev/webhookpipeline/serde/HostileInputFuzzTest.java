@@ -21,6 +21,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
+import org.apache.avro.specific.SpecificRecord;
 
 /**
  * Fuzzing the readers' contract (no broker; a fake registry): valid records mutated at random and
@@ -47,7 +48,7 @@ class HostileInputFuzzTest {
     }
 
     /** Reads like the router does; returns normally or with bad input, never with anything else. */
-    static <T extends org.apache.avro.specific.SpecificRecord> T read(Class<T> type, byte[] bytes) {
+    static <T extends SpecificRecord> T read(Class<T> type, byte[] bytes) {
         try {
             return new AvroDeserializer<>(type, registry).deserialize("topic", bytes);
         } catch (AvroDecodeException e) {

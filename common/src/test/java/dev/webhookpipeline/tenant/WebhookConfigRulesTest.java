@@ -6,6 +6,7 @@ import dev.webhookpipeline.schema.EventType;
 import dev.webhookpipeline.schema.WebhookConfig;
 import dev.webhookpipeline.testsupport.SampleRecords;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
@@ -29,7 +30,7 @@ class WebhookConfigRulesTest {
         return new EndpointPolicy(http, allow, host -> {
             String ip = DNS.getOrDefault(host, host.matches("[0-9.]+") ? host : null); // IP literals need no DNS
             if (ip == null) {
-                throw new java.net.UnknownHostException(host);
+                throw new UnknownHostException(host);
             }
             return new InetAddress[] {InetAddress.getByName(ip)};
         });

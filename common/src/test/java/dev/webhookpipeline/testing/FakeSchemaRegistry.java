@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.avro.Schema;
 
 /**
  * A tiny in-process stand-in for a Confluent-compatible schema registry (register, look up, fetch by
@@ -100,7 +101,7 @@ public final class FakeSchemaRegistry implements AutoCloseable {
                 }
             } else if (method.equals("POST") && path.startsWith("/subjects/")) {
                 JsonNode request = JSON.readTree(body);
-                String schema = new org.apache.avro.Schema.Parser().parse(request.path("schema").asText()).toString();
+                String schema = new Schema.Parser().parse(request.path("schema").asText()).toString();
                 if (path.endsWith("/versions")) {
                     answer(exchange, 200, "{\"id\":" + registerRaw(schema) + "}");
                 } else {

@@ -1,5 +1,6 @@
 package dev.webhookpipeline.testing;
 
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -37,7 +38,7 @@ public final class HostileArbitraries {
                 case HUGE_LENGTH -> splice(valid, inBody, HostileRecords.varint(Integer.MAX_VALUE - 16 + Math.abs(number % (1L << 40))));
                 case UNKNOWN_SCHEMA_ID -> {
                     byte[] copy = valid.clone();
-                    java.nio.ByteBuffer.wrap(copy, 1, 4).putInt((int) number);
+                    ByteBuffer.wrap(copy, 1, 4).putInt((int) number);
                     yield copy;
                 }
                 case WRONG_MAGIC_BYTE -> {

@@ -6,6 +6,8 @@ import dev.webhookpipeline.registry.SchemaRegistryClient;
 import dev.webhookpipeline.secrets.SecretCodec;
 import dev.webhookpipeline.tenant.EndpointPolicy;
 import dev.webhookpipeline.topics.PipelineTopics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -34,7 +36,7 @@ public record DispatcherConfig(
         Duration progressInterval,
         int unbatchedRun,
         Clock clock,
-        io.micrometer.core.instrument.MeterRegistry meterRegistry,
+        MeterRegistry meterRegistry,
         int maxTenantSeries,
         SecretCodec secretCodec) {
 
@@ -90,8 +92,8 @@ public record DispatcherConfig(
         private Duration progressInterval = DispatcherSetting.PROGRESS_INTERVAL.defaultDuration();
         private int unbatchedRun = DispatcherSetting.UNBATCHED_RUN.defaultInt();
         private Clock clock = Clock.systemUTC();
-        private io.micrometer.core.instrument.MeterRegistry meterRegistry =
-                new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        private MeterRegistry meterRegistry =
+                new SimpleMeterRegistry();
         private int maxTenantSeries = DispatcherSetting.MAX_TENANT_SERIES.defaultInt();
         private SecretCodec secretCodec = SecretCodec.plaintext();
 
@@ -116,7 +118,7 @@ public record DispatcherConfig(
         public Builder progressInterval(Duration v) { this.progressInterval = v; return this; }
         public Builder unbatchedRun(int v) { this.unbatchedRun = v; return this; }
         public Builder clock(Clock v) { this.clock = v; return this; }
-        public Builder meterRegistry(io.micrometer.core.instrument.MeterRegistry v) { this.meterRegistry = v; return this; }
+        public Builder meterRegistry(MeterRegistry v) { this.meterRegistry = v; return this; }
         public Builder maxTenantSeries(int v) { this.maxTenantSeries = v; return this; }
         /** How the config topic's secrets are decrypted; plaintext only by default. */
         public Builder secretCodec(SecretCodec v) { this.secretCodec = v; return this; }

@@ -25,6 +25,8 @@ import dev.webhookpipeline.settings.JarVersion;
 import dev.webhookpipeline.settings.PipelineSettings;
 import dev.webhookpipeline.settings.SettingsException;
 import dev.webhookpipeline.tenant.EndpointPolicy;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -32,6 +34,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -104,7 +107,7 @@ public final class DispatcherMain implements Callable<Integer> {
 
     /** The dispatcher instance; it exits 1 when a part of it stops on its own ({@link #supervise}). */
     private static ServiceLauncher.Service service(DispatcherConfig config, Optional<DispatcherService.Admin> admin,
-                                                   io.micrometer.prometheusmetrics.PrometheusMeterRegistry metrics) {
+                                                   PrometheusMeterRegistry metrics) {
         DispatcherService dispatcher = new DispatcherService(config, admin, metrics);
         CountDownLatch stopped = new CountDownLatch(1);
         AtomicBoolean stopping = new AtomicBoolean();
@@ -146,7 +149,7 @@ public final class DispatcherMain implements Callable<Integer> {
     static int supervise(DispatcherService dispatcher, AtomicBoolean stopping,
                          CountDownLatch stopped, Duration every) throws InterruptedException {
         while (dispatcher.isRunning() || stopping.get()) {
-            if (stopped.await(every.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            if (stopped.await(every.toMillis(), TimeUnit.MILLISECONDS)) {
                 return 0;
             }
         }
@@ -178,7 +181,7 @@ public final class DispatcherMain implements Callable<Integer> {
     }
 
     /** The dispatcher settings these pipeline settings describe. */
-    static DispatcherConfig config(PipelineSettings settings, io.micrometer.core.instrument.MeterRegistry metrics) {
+    static DispatcherConfig config(PipelineSettings settings, MeterRegistry metrics) {
         var builder = DispatcherConfig.builder(settings.kafkaProperties(), settings.registryClient(), settings.topics())
                 .meterRegistry(metrics)
                 .maxTenantSeries(integer(settings, MAX_TENANT_SERIES))

@@ -10,10 +10,12 @@ import dev.webhookpipeline.testing.HostileRecords;
 import dev.webhookpipeline.testsupport.RealServicesExtension;
 import dev.webhookpipeline.testsupport.SampleRecords;
 import dev.webhookpipeline.testsupport.TestServices;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -132,10 +134,10 @@ class DispatcherBadInputIT {
 
     /** A record no decoder may accept as a webhook, made from a valid one. */
     static byte[] hostile(int kind, byte[] valid, String tenant, Random random) {
-        byte[] avro = java.util.Arrays.copyOfRange(valid, 5, valid.length);
-        int schemaId = java.nio.ByteBuffer.wrap(valid, 1, 4).getInt();
+        byte[] avro = Arrays.copyOfRange(valid, 5, valid.length);
+        int schemaId = ByteBuffer.wrap(valid, 1, 4).getInt();
         return switch (kind) {
-            case 0 -> java.util.Arrays.copyOf(valid, 5 + random.nextInt(avro.length)); // truncated
+            case 0 -> Arrays.copyOf(valid, 5 + random.nextInt(avro.length)); // truncated
             case 1 -> HostileRecords.framed(schemaId, HostileRecords.concat(HostileRecords.varint(-1 - random.nextInt(1000)),
                     avro)); // negative string length
             case 2 -> HostileRecords.framed(schemaId, HostileRecords.concat(HostileRecords.varint(Integer.MAX_VALUE),

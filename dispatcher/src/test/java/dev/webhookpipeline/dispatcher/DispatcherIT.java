@@ -4,6 +4,7 @@ import static dev.webhookpipeline.dispatcher.DispatcherTestHelper.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.webhookpipeline.dispatcher.http.Signature;
+import dev.webhookpipeline.schema.WebhookConfig;
 import dev.webhookpipeline.testsupport.RealServicesExtension;
 import dev.webhookpipeline.testsupport.RecordingReceiver.Reply;
 import dev.webhookpipeline.testsupport.TestServices;
@@ -145,7 +146,7 @@ class DispatcherIT {
             t.produce("rotate", 3);
             await("a failed attempt", Duration.ofSeconds(30), () -> dispatcher.failedAttempts() >= 1);
 
-            var rotated = t.put(dev.webhookpipeline.schema.WebhookConfig.newBuilder(t.configure("rotate", false, true))
+            var rotated = t.put(WebhookConfig.newBuilder(t.configure("rotate", false, true))
                     .setSecret("rotated-secret-0123456789").setEndpoint(t.receiver.url("rotate-new")).build());
             // Retry until an attempt goes out with the new config (the dispatcher reads it asynchronously).
             await("delivery at the new endpoint", Duration.ofSeconds(30), () -> {

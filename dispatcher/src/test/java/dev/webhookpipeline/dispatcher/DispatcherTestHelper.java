@@ -7,6 +7,7 @@ import dev.webhookpipeline.schema.EventType;
 import dev.webhookpipeline.schema.OutboundWebhook;
 import dev.webhookpipeline.schema.WebhookConfig;
 import dev.webhookpipeline.testing.PipelineFixture;
+import dev.webhookpipeline.testsupport.Await;
 import dev.webhookpipeline.testsupport.LogSecretScan;
 import dev.webhookpipeline.testsupport.RecordingReceiver;
 import dev.webhookpipeline.testsupport.SampleRecords;
@@ -19,9 +20,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
+import java.util.stream.LongStream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
@@ -44,7 +48,7 @@ final class DispatcherTestHelper implements AutoCloseable {
     private final KafkaProducer<String, byte[]> raw;
     private final Map<String, Long> nextIds = new HashMap<>();
     private final List<Dispatcher> dispatchers = new ArrayList<>();
-    private final java.util.Set<String> secrets = new java.util.HashSet<>();
+    private final Set<String> secrets = new HashSet<>();
 
     DispatcherTestHelper(TestServices services, String name) {
         this.fixture = PipelineFixture.create(services, name, PARTITIONS);
@@ -146,7 +150,7 @@ final class DispatcherTestHelper implements AutoCloseable {
 
     /** Polls until the condition holds, failing with {@code what} at the deadline. */
     static void await(String what, Duration timeout, BooleanSupplier condition) {
-        dev.webhookpipeline.testsupport.Await.until(what, timeout, condition);
+        Await.until(what, timeout, condition);
     }
 
     /** Ids the tenant's endpoint accepted (answered 200), in arrival order, de-duplicated. */
@@ -158,7 +162,7 @@ final class DispatcherTestHelper implements AutoCloseable {
     void assertDeliveredInOrder(String tenant) {
         List<Long> all = receiver.acceptedIds(tenant);
         List<Long> first = all.stream().distinct().toList();
-        List<Long> expected = java.util.stream.LongStream.rangeClosed(1, produced(tenant)).boxed().toList();
+        List<Long> expected = LongStream.rangeClosed(1, produced(tenant)).boxed().toList();
         assertThat(first).as("first receipts of %s", tenant).isEqualTo(expected);
         long highest = 0;
         for (long id : all) {

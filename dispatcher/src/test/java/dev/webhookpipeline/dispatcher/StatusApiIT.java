@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.webhookpipeline.admin.OperatorAuth;
 import dev.webhookpipeline.testsupport.RealServicesExtension;
 import dev.webhookpipeline.testsupport.RecordingReceiver.Reply;
 import dev.webhookpipeline.testsupport.TestSecrets;
@@ -89,7 +90,7 @@ class StatusApiIT {
 
     DispatcherService service(DispatcherTestHelper t) throws InterruptedException {
         var metrics = DispatcherService.metricsRegistry();
-        var admin = Optional.of(new DispatcherService.Admin("127.0.0.1", 0, new dev.webhookpipeline.admin.OperatorAuth(TOKEN)));
+        var admin = Optional.of(new DispatcherService.Admin("127.0.0.1", 0, new OperatorAuth(TOKEN)));
         return new DispatcherService(t.config().meterRegistry(metrics).build(), admin, metrics).start(admin);
     }
 

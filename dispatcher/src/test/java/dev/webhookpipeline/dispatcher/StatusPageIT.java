@@ -3,6 +3,7 @@ package dev.webhookpipeline.dispatcher;
 import static dev.webhookpipeline.dispatcher.DispatcherTestHelper.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.webhookpipeline.admin.OperatorAuth;
 import dev.webhookpipeline.testsupport.RealServicesExtension;
 import dev.webhookpipeline.testsupport.RecordingReceiver.Reply;
 import dev.webhookpipeline.testsupport.TestSecrets;
@@ -65,7 +66,7 @@ class StatusPageIT {
             t.configure("page-stalled", true, true);
             t.configure("page-healthy", false, true);
             var metrics = DispatcherService.metricsRegistry();
-            var admin = Optional.of(new DispatcherService.Admin("127.0.0.1", 0, new dev.webhookpipeline.admin.OperatorAuth(TOKEN)));
+            var admin = Optional.of(new DispatcherService.Admin("127.0.0.1", 0, new OperatorAuth(TOKEN)));
             try (DispatcherService dispatcher = new DispatcherService(t.config().meterRegistry(metrics).build(), admin, metrics)
                     .start(admin)) {
                 t.produce("page-stalled", 4);

@@ -13,11 +13,13 @@ import dev.webhookpipeline.testsupport.RecordingReceiver.Reply;
 import dev.webhookpipeline.testsupport.TestServices;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
@@ -92,7 +94,7 @@ class FaultSuiteIT {
         long seed = seed();
         try (E2ePipeline p = new E2ePipeline(services, "e2e-endpoints", seed)) {
             // Each faulty endpoint, and how it misbehaves (per request number on its path).
-            var faults = new java.util.LinkedHashMap<String, IntFunction<Reply>>();
+            var faults = new LinkedHashMap<String, IntFunction<Reply>>();
             faults.put("ep-500", firstFailing(3, Reply.status(500)));
             faults.put("ep-503", firstFailing(3, Reply.status(503)));
             faults.put("ep-404", firstFailing(2, Reply.status(404)));
@@ -173,7 +175,7 @@ class FaultSuiteIT {
             assertThat(toggle).as("[seed=%d] events produced while cfg-toggle was disabled", seed).anyMatch(e -> !e.kept());
             var pausedIds = p.receiver.received("cfg-toggle").stream()
                     .filter(r -> r.receivedAtNanos() > reenabledAt[0]).flatMap(r -> r.webhooks().stream())
-                    .map(w -> java.util.UUID.fromString(w.get("event_id").asText())).toList();
+                    .map(w -> UUID.fromString(w.get("event_id").asText())).toList();
             long producedBeforeDisable = toggle.stream().filter(e -> e.kept())
                     .filter(e -> e.producedAtNanos() < p.ledger.configs("cfg-toggle").get(1).startNanos())
                     .filter(e -> pausedIds.contains(e.eventId())).count();

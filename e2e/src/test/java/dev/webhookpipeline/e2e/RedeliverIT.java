@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.webhookpipeline.admin.OperatorAuth;
 import dev.webhookpipeline.dispatcher.DispatcherService;
 import dev.webhookpipeline.dispatcher.http.WebhookSender;
@@ -13,6 +14,8 @@ import dev.webhookpipeline.testsupport.Await;
 import dev.webhookpipeline.testsupport.RealServicesExtension;
 import dev.webhookpipeline.testsupport.RecordingReceiver;
 import dev.webhookpipeline.testsupport.TestServices;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -77,7 +80,7 @@ class RedeliverIT {
                 assertThat(redelivered).allMatch(w -> w.get("redelivery").get("request_id").asText().equals(requestId));
                 for (int i = 0; i < 3; i++) { // the original body, field for field, plus the marker (and the secret)
                     JsonNode again = redelivered.get(i).deepCopy();
-                    ((com.fasterxml.jackson.databind.node.ObjectNode) again).remove("redelivery");
+                    ((ObjectNode) again).remove("redelivery");
                     assertThat(again.toString()).isEqualTo(originals.get(i + 1));
                 }
                 Await.until("the delivery state records #7", WAIT, () -> p.deliveryState("acme")
@@ -116,8 +119,8 @@ class RedeliverIT {
                     .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
             return answer.body();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

@@ -10,6 +10,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
@@ -26,7 +28,7 @@ import picocli.CommandLine.Option;
         description = {"A sample webhook endpoint: prints each webhook it receives and checks the bearer secret."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:stopped", "1:could not start (e.g. the port is in use)", "2:invalid command line"})
-public final class DemoReceiver implements AutoCloseable, java.util.concurrent.Callable<Integer> {
+public final class DemoReceiver implements AutoCloseable, Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -139,7 +141,7 @@ public final class DemoReceiver implements AutoCloseable, java.util.concurrent.C
     /** One webhook, or a batch (a JSON array). */
     private static Iterable<JsonNode> webhooks(byte[] body) throws IOException {
         JsonNode node = JSON.readTree(body);
-        return node.isArray() ? node : java.util.List.of(node);
+        return node.isArray() ? node : List.of(node);
     }
 
     @Override

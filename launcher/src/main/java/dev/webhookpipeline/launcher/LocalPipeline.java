@@ -1,8 +1,10 @@
 package dev.webhookpipeline.launcher;
 
+import dev.webhookpipeline.admin.OperatorAuth;
 import dev.webhookpipeline.schema.SchemaClasses;
 import dev.webhookpipeline.secrets.KeyRing;
 import dev.webhookpipeline.service.PipelineStartupChecks;
+import dev.webhookpipeline.settings.Durations;
 import dev.webhookpipeline.settings.JarVersion;
 import dev.webhookpipeline.settings.PipelineSettings;
 import dev.webhookpipeline.settings.SettingsException;
@@ -15,8 +17,12 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
@@ -109,7 +115,7 @@ public final class LocalPipeline implements Callable<Integer> {
                 : Optional.ofNullable(kafka.formattedControllerPort()).orElse(9093);
         Duration every;
         try {
-            every = dev.webhookpipeline.settings.Durations.parse("--demo-interval", demoInterval);
+            every = Durations.parse("--demo-interval", demoInterval);
         } catch (SettingsException e) {
             throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
         }
@@ -198,7 +204,7 @@ public final class LocalPipeline implements Callable<Integer> {
             String token = operatorToken(data, settings);
             Path dispatcherConfig = data.resolve("dispatcher.properties");
             writePrivate(dispatcherConfig, "# Written by the local launcher at each start.\n"
-                    + "pipeline.admin.port=" + statusPort + "\n" + dev.webhookpipeline.admin.OperatorAuth.TOKEN + "=" + token + "\n");
+                    + "pipeline.admin.port=" + statusPort + "\n" + OperatorAuth.TOKEN + "=" + token + "\n");
             JavaProcess dispatcher = service("dev.webhookpipeline.dispatcher.DispatcherMain", logs.resolve("dispatcher.log"))
                     .args(connection.toArray(String[]::new))
                     .args("--config", dispatcherConfig.toString()) // the token stays out of the process list
@@ -285,10 +291,10 @@ public final class LocalPipeline implements Callable<Integer> {
     }
 
     private static String logSince(Path log, long offset) throws IOException {
-        try (var channel = java.nio.channels.FileChannel.open(log)) {
-            var bytes = java.nio.ByteBuffer.allocate((int) Math.max(0, channel.size() - offset));
+        try (var channel = FileChannel.open(log)) {
+            var bytes = ByteBuffer.allocate((int) Math.max(0, channel.size() - offset));
             channel.read(bytes, offset);
-            return new String(bytes.array(), 0, bytes.position(), java.nio.charset.StandardCharsets.UTF_8);
+            return new String(bytes.array(), 0, bytes.position(), StandardCharsets.UTF_8);
         }
     }
 
@@ -321,14 +327,14 @@ public final class LocalPipeline implements Callable<Integer> {
      * The operator token of the status page: the settings' (PIPELINE_ADMIN_TOKEN), else the one kept
      * in the data folder, else a new one; checked here, so a short one is reported before anything starts.
      */
-    private static String operatorToken(Path data, PipelineSettings settings) throws java.io.IOException {
+    private static String operatorToken(Path data, PipelineSettings settings) throws IOException {
         Path file = data.resolve(OPERATOR_TOKEN_FILE);
-        String token = settings.get(dev.webhookpipeline.admin.OperatorAuth.TOKEN).map(String::strip).orElse(null);
+        String token = settings.get(OperatorAuth.TOKEN).map(String::strip).orElse(null);
         if (token == null) {
             token = Files.exists(file) ? Files.readString(file).strip() : randomSecret();
         }
         try {
-            new dev.webhookpipeline.admin.OperatorAuth(token);
+            new OperatorAuth(token);
         } catch (SettingsException e) {
             throw new LaunchException(e.getMessage());
         }
@@ -344,7 +350,7 @@ public final class LocalPipeline implements Callable<Integer> {
      * the first run, so local configs are stored as in a real deployment. Empty when the settings
      * already name keys (PIPELINE_SECRETS_KEYS_FILE / PIPELINE_SECRETS_KEYS): the services inherit them.
      */
-    private static Optional<Path> localSecretKeys(Path data, PipelineSettings settings) throws java.io.IOException {
+    private static Optional<Path> localSecretKeys(Path data, PipelineSettings settings) throws IOException {
         if (!KeyRing.from(settings).isEmpty()) {
             return Optional.empty();
         }
@@ -360,10 +366,10 @@ public final class LocalPipeline implements Callable<Integer> {
     }
 
     /** Writes a file only its owner can read (it holds a token). */
-    private static void writePrivate(Path file, String content) throws java.io.IOException {
+    private static void writePrivate(Path file, String content) throws IOException {
         Files.deleteIfExists(file);
-        Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rw-------")));
         Files.writeString(file, content);
     }
 

@@ -9,9 +9,14 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -122,14 +127,14 @@ class LocalPipelineIT {
         assertThat(read(out)).contains("Status page      http://127.0.0.1:" + statusPort + "/");
         String token = TestSecrets.remember("local pipeline operator token",
                 Files.readString(dataDir.resolve("data").resolve("operator-token")).strip());
-        var http = java.net.http.HttpClient.newHttpClient();
-        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+        var http = HttpClient.newHttpClient();
+        var request = HttpRequest.newBuilder(URI.create(
                 "http://127.0.0.1:" + statusPort + "/api/tenants/it-tenant")).header("Authorization", "Bearer " + token).build();
         String[] body = {""};
         // The status is published a moment after each delivery (coalesced), so poll for it.
         await(Duration.ofSeconds(20), () -> {
             try {
-                var status = http.send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+                var status = http.send(request, HttpResponse.BodyHandlers.ofString());
                 body[0] = status.body();
                 return status.statusCode() == 200 && body[0].contains("\"lastDeliveredId\":4");
             } catch (Exception e) {
@@ -229,7 +234,7 @@ class LocalPipelineIT {
         try {
             return Files.exists(file) ? Files.readString(file) : "";
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.webhookpipeline.schema;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.File;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -34,7 +35,7 @@ class ReleasedSchemasTest {
             Schema.Parser parser = new Schema.Parser();
             parser.parse(version.resolve("EventType.avsc").toFile());
             for (Schema current : CURRENT) {
-                java.io.File file = version.resolve(current.getName() + ".avsc").toFile();
+                File file = version.resolve(current.getName() + ".avsc").toFile();
                 if (!file.exists()) {
                     continue; // added after that release
                 }

@@ -1,12 +1,17 @@
 package dev.webhookpipeline.router;
 
 import dev.webhookpipeline.registry.SchemaRegistryClient;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.ThreadMetadata;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
@@ -25,8 +30,8 @@ public final class Router implements AutoCloseable {
     private final RouterCounters counters = new RouterCounters();
     private final KafkaStreams streams;
     private final CountDownLatch stopped = new CountDownLatch(1);
-    private final io.micrometer.prometheusmetrics.PrometheusMeterRegistry metrics =
-            new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+    private final PrometheusMeterRegistry metrics =
+            new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final ScheduledExecutorService stats = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "router-stats");
         t.setDaemon(true);
@@ -40,11 +45,11 @@ public final class Router implements AutoCloseable {
                 settings.streamsProperties());
         // Prometheus: what happened to each input record (drops by reason), and Streams' own metrics.
         for (Outcome outcome : Outcome.values()) {
-            io.micrometer.core.instrument.FunctionCounter.builder("router.records", counters, c -> c.count(outcome))
+            FunctionCounter.builder("router.records", counters, c -> c.count(outcome))
                     .description("Input records by what the router did with them").tag("outcome", outcome.metricName())
                     .register(metrics);
         }
-        new io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics(streams).bindTo(metrics);
+        new KafkaStreamsMetrics(streams).bindTo(metrics);
         streams.setStateListener((now, before) -> {
             log.info("router state {} -> {}", before, now);
             if (now == KafkaStreams.State.RUNNING) {
@@ -119,8 +124,8 @@ public final class Router implements AutoCloseable {
      */
     public boolean close(Duration timeout) {
         stats.shutdownNow();
-        boolean clean = streams.close(org.apache.kafka.streams.CloseOptions
-                .groupMembershipOperation(org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+        boolean clean = streams.close(CloseOptions
+                .groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(timeout));
         log.info("router {} (final counts: {})", clean ? "stopped" : "did not stop within " + timeout,
                 counters.summary());

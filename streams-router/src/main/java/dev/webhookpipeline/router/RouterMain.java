@@ -1,5 +1,7 @@
 package dev.webhookpipeline.router;
 
+import dev.webhookpipeline.admin.MetricsServer;
+import dev.webhookpipeline.admin.OperatorAuth;
 import dev.webhookpipeline.registry.SchemaRegistryClient;
 import dev.webhookpipeline.schema.SchemaClasses;
 import dev.webhookpipeline.service.PipelineStartupChecks;
@@ -66,7 +68,7 @@ public final class RouterMain implements Callable<Integer> {
     private static ServiceLauncher.Service service(PipelineSettings settings, RouterSettings routerSettings,
                                                    SchemaRegistryClient registry) {
         Router router = new Router(routerSettings, registry);
-        dev.webhookpipeline.admin.MetricsServer metricsServer;
+        MetricsServer metricsServer;
         try {
             metricsServer = metricsServer(settings, router);
         } catch (RuntimeException e) {
@@ -96,12 +98,12 @@ public final class RouterMain implements Callable<Integer> {
     }
 
     /** Prometheus metrics behind the operator token, when {@code pipeline.router.metrics-port} is set. */
-    private static dev.webhookpipeline.admin.MetricsServer metricsServer(PipelineSettings settings, Router router) {
+    private static MetricsServer metricsServer(PipelineSettings settings, Router router) {
         if (settings.get(RouterSettings.METRICS_PORT).isEmpty()) {
             return null;
         }
-        var server = new dev.webhookpipeline.admin.MetricsServer(settings.get("pipeline.admin.host").orElse("127.0.0.1"),
-                settings.integer(RouterSettings.METRICS_PORT, 0), dev.webhookpipeline.admin.OperatorAuth.from(settings),
+        var server = new MetricsServer(settings.get("pipeline.admin.host").orElse("127.0.0.1"),
+                settings.integer(RouterSettings.METRICS_PORT, 0), OperatorAuth.from(settings),
                 router::scrape).start();
         log.info("metrics at http://{}:{}/metrics (operator token required)",
                 settings.get("pipeline.admin.host").orElse("127.0.0.1"), server.port());

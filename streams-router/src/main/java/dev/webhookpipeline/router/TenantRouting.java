@@ -7,6 +7,7 @@ import dev.webhookpipeline.schema.EventType;
 import dev.webhookpipeline.schema.EventTypes;
 import dev.webhookpipeline.schema.WebhookConfig;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Set;
@@ -49,7 +50,7 @@ public record TenantRouting(boolean deleted, boolean enabled, Instant createdAt,
                     .put("enabled", routing.enabled())
                     .put("created_at", routing.createdAt().toEpochMilli());
             routing.enabledEvents().stream().sorted().forEach(t -> node.withArray("events").add(t.name()));
-            return node.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            return node.toString().getBytes(StandardCharsets.UTF_8);
         };
         Deserializer<TenantRouting> deserializer = (topic, bytes) -> {
             if (bytes == null) {

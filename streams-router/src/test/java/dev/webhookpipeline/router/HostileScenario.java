@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -82,7 +83,7 @@ final class HostileScenario {
     final String mutantEvents;
     final String mutantConfigs;
     final List<Input> inputs = new ArrayList<>();
-    private final Set<String> secrets = new java.util.HashSet<>();
+    private final Set<String> secrets = new HashSet<>();
     private int n;
 
     HostileScenario(String prefix, int tenantCount, Function<DomainEvent, byte[]> encodeEvent,

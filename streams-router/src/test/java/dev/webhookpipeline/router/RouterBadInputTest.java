@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.kafka.streams.test.TestRecord;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -67,8 +68,8 @@ class RouterBadInputTest {
         DomainEvent last = good(2);
 
         assertThat(router.outbound.readValuesToList()).extracting(OutboundWebhook::getEventId, OutboundWebhook::getWebhookId)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple(first.getEventId(), 1L),
-                        org.assertj.core.groups.Tuple.tuple(last.getEventId(), 2L));
+                .containsExactly(Tuple.tuple(first.getEventId(), 1L),
+                        Tuple.tuple(last.getEventId(), 2L));
         List<TestRecord<byte[], byte[]>> dead = router.deadLetters.readRecordsToList();
         assertThat(dead).extracting(r -> header(r, DeadLetterHeaders.REASON)).containsExactly("MALFORMED_AVRO",
                 "INVALID_CONTENT", "INVALID_CONTENT", "MALFORMED_AVRO", "MALFORMED_AVRO");

@@ -24,6 +24,7 @@ import java.util.Properties;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.LongStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -137,7 +138,7 @@ class RouterCrashIT {
                 assertThat(got).extracting(OutboundWebhook::getEventId).as("order of %s", tenant)
                         .containsExactlyElementsOf(eventIds);
                 assertThat(got).extracting(OutboundWebhook::getWebhookId).as("ids of %s", tenant)
-                        .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, eventIds.size())
+                        .containsExactlyElementsOf(LongStream.rangeClosed(1, eventIds.size())
                                 .boxed().toList());
             });
         }

@@ -1,5 +1,7 @@
 package dev.webhookpipeline.router;
 
+import dev.webhookpipeline.admin.MetricsServer;
+import dev.webhookpipeline.admin.OperatorAuth;
 import dev.webhookpipeline.deadletter.DeadLetterHeaders;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,11 +15,19 @@ import dev.webhookpipeline.testsupport.RealServicesExtension;
 import dev.webhookpipeline.testsupport.SampleRecords;
 import dev.webhookpipeline.testsupport.TestServices;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,20 +79,20 @@ class RouterIT {
                 assertThat(router.counters().count(Outcome.DEAD_LETTERED)).isEqualTo(1);
 
                 // The same counts on the Prometheus endpoint, behind the operator token.
-                var auth = new dev.webhookpipeline.admin.OperatorAuth("router-operator-token-0123");
-                try (var server = new dev.webhookpipeline.admin.MetricsServer("127.0.0.1", 0, auth, router::scrape).start()) {
-                    var http = java.net.http.HttpClient.newHttpClient();
-                    var uri = java.net.URI.create("http://127.0.0.1:" + server.port() + "/metrics");
-                    var scraped = http.send(java.net.http.HttpRequest.newBuilder(uri)
+                var auth = new OperatorAuth("router-operator-token-0123");
+                try (var server = new MetricsServer("127.0.0.1", 0, auth, router::scrape).start()) {
+                    var http = HttpClient.newHttpClient();
+                    var uri = URI.create("http://127.0.0.1:" + server.port() + "/metrics");
+                    var scraped = http.send(HttpRequest.newBuilder(uri)
                             .header("Authorization", "Bearer router-operator-token-0123").build(),
-                            java.net.http.HttpResponse.BodyHandlers.ofString());
+                            HttpResponse.BodyHandlers.ofString());
                     assertThat(scraped.statusCode()).isEqualTo(200);
                     assertThat(scraped.body()).contains("router_records_total{outcome=\"dead-lettered\"} 1.0")
                             .contains("router_records_total{outcome=\"routed\"} 2.0")
                             .contains("router_records_total{outcome=\"dropped-type-not-enabled\"} 0.0")
                             .contains("kafka_stream");
-                    var refused = http.send(java.net.http.HttpRequest.newBuilder(uri).build(),
-                            java.net.http.HttpResponse.BodyHandlers.ofString());
+                    var refused = http.send(HttpRequest.newBuilder(uri).build(),
+                            HttpResponse.BodyHandlers.ofString());
                     assertThat(refused.statusCode()).isEqualTo(401);
                     assertThat(refused.body()).doesNotContain("router_records");
                 }
@@ -102,7 +112,7 @@ class RouterIT {
                 PipelineFixture.Reader<byte[]> deadLetters = pipeline.deadLetters()) {
             pipeline.sendConfig(SampleRecords.config("acme", "https://example.com/h", List.of(EventType.TASK_CREATED)), null);
             byte[] huge = new byte[1024 * 1024 - 300]; // fits the topic alone, not with dead-letter headers
-            java.util.Arrays.fill(huge, (byte) 'x');
+            Arrays.fill(huge, (byte) 'x');
             DomainEvent first = SampleRecords.event("acme", EventType.TASK_CREATED, 1);
             DomainEvent second = SampleRecords.event("acme", EventType.TASK_CREATED, 2);
             pipeline.sendEvent(first);
@@ -209,7 +219,7 @@ class RouterIT {
         try (PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8)) {
             System.setErr(errStream); // RouterMain reports start-up failures on stderr
             CommandLine cli = new CommandLine(new RouterMain());
-            cli.setOut(new java.io.PrintWriter(out, true, StandardCharsets.UTF_8));
+            cli.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
             int exit = cli.execute(args);
             return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
         } finally {
@@ -217,8 +227,8 @@ class RouterIT {
         }
     }
 
-    private static java.nio.file.Path writeProps(String... lines) throws java.io.IOException {
-        java.nio.file.Path file = Files.createTempFile("router", ".properties");
+    private static Path writeProps(String... lines) throws IOException {
+        Path file = Files.createTempFile("router", ".properties");
         Files.write(file, List.of(lines));
         return file;
     }

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
+import java.util.UUID;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -35,6 +36,7 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -198,8 +200,8 @@ class RouterTopologyTest {
         DomainEvent third = send("acme", EventType.TASK_CREATED);
 
         assertThat(outbound.readValuesToList()).extracting(OutboundWebhook::getEventId, OutboundWebhook::getWebhookId)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple(first.getEventId(), 1L),
-                        org.assertj.core.groups.Tuple.tuple(third.getEventId(), 2L));
+                .containsExactly(Tuple.tuple(first.getEventId(), 1L),
+                        Tuple.tuple(third.getEventId(), 2L));
         assertThat(counters.count(Outcome.DROPPED_DISABLED)).isEqualTo(1);
     }
 
@@ -236,7 +238,7 @@ class RouterTopologyTest {
         send("old", EventType.COLLECTED_DATA_CHANGED);
 
         assertThat(outbound.readValuesToList()).extracting(OutboundWebhook::getEventId, OutboundWebhook::getEventType)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple(updated.getEventId(), EventType.COLLECTED_DATA_UPDATED));
+                .containsExactly(Tuple.tuple(updated.getEventId(), EventType.COLLECTED_DATA_UPDATED));
         assertThat(counters.count(Outcome.DROPPED_TYPE_NOT_ENABLED)).isEqualTo(1);
     }
 
@@ -255,7 +257,7 @@ class RouterTopologyTest {
     @Test
     void idsAreOneToNPerTenantInEventOrderAcrossManyInterleavedTenants() {
         Random random = new Random(42);
-        Map<String, List<java.util.UUID>> expected = new HashMap<>();
+        Map<String, List<UUID>> expected = new HashMap<>();
         for (int t = 0; t < 40; t++) {
             configure("tenant-" + t, EventType.RISK_LEVEL_CHANGED);
         }
@@ -309,8 +311,8 @@ class RouterTopologyTest {
         DomainEvent after = send("acme", EventType.RISK_LEVEL_CHANGED);
 
         assertThat(outbound.readValuesToList()).extracting(OutboundWebhook::getEventId, OutboundWebhook::getWebhookId)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple(before.getEventId(), 1L),
-                        org.assertj.core.groups.Tuple.tuple(after.getEventId(), 2L));
+                .containsExactly(Tuple.tuple(before.getEventId(), 1L),
+                        Tuple.tuple(after.getEventId(), 2L));
         List<TestRecord<byte[], byte[]>> dead = deadLetters.readRecordsToList();
         assertThat(dead).extracting(r -> header(r, DeadLetterHeaders.REASON)).containsExactly("BAD_MAGIC_BYTE", "TOO_SHORT",
                 "UNKNOWN_SCHEMA_ID", "INVALID_CONTENT", "INVALID_CONTENT", "INVALID_CONTENT");

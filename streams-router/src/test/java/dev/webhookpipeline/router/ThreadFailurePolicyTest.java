@@ -4,8 +4,11 @@ import static org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.St
 import static org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import dev.webhookpipeline.registry.SchemaRegistryException;
 import dev.webhookpipeline.testsupport.ManualClock;
+import java.io.EOFException;
+import java.net.ConnectException;
 import java.time.Duration;
 import java.time.Instant;
 import org.apache.kafka.common.errors.SerializationException;
@@ -58,11 +61,11 @@ class ThreadFailurePolicyTest {
     void theRuleIsTheOneEveryReaderApplies() {
         // Was "any IOException is an outage": a parser's complaint about a record (an IOException) would
         // have been retried forever. Content errors are not outages, whatever they extend.
-        Throwable content = new StreamsException(new com.fasterxml.jackson.core.exc.StreamConstraintsException(
+        Throwable content = new StreamsException(new StreamConstraintsException(
                 "Document nesting depth (1001) exceeds the maximum allowed (1000)"));
         assertThat(ThreadFailurePolicy.isOutage(content)).isFalse();
-        assertThat(ThreadFailurePolicy.isOutage(new StreamsException(new java.io.EOFException()))).isFalse();
-        assertThat(ThreadFailurePolicy.isOutage(new StreamsException(new java.net.ConnectException("refused")))).isTrue();
+        assertThat(ThreadFailurePolicy.isOutage(new StreamsException(new EOFException()))).isFalse();
+        assertThat(ThreadFailurePolicy.isOutage(new StreamsException(new ConnectException("refused")))).isTrue();
         assertThat(ThreadFailurePolicy.isOutage(new StreamsException(new SerializationException("cannot decode",
                 new SchemaRegistryException("answered 503", 503, 50301, null))))).isTrue();
     }

@@ -11,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -152,7 +153,7 @@ public final class RecordingReceiver implements AutoCloseable {
         String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         int n = counts.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
         Reply reply = behaviours.getOrDefault(path, i -> Reply.ok()).apply(n);
-        Map<String, List<String>> headers = new java.util.HashMap<>(exchange.getRequestHeaders());
+        Map<String, List<String>> headers = new HashMap<>(exchange.getRequestHeaders());
         headers.put("X-Test-Answered", List.of(reply.dropConnection() ? "dropped" : Integer.toString(reply.status())));
         synchronized (received) {
             received.add(new Received(path, Map.copyOf(headers), body, at, exchange.getRemoteAddress().getAddress()));

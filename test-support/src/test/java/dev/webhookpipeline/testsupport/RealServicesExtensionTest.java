@@ -2,6 +2,7 @@ package dev.webhookpipeline.testsupport;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 class RealServicesExtensionTest {
@@ -12,6 +13,6 @@ class RealServicesExtensionTest {
                 .isInstanceOf(RealServicesExtension.ServicesUnavailable.class)
                 .hasMessage("-Dtest.services=kubernetes is not a test services source: use local or containers"
                         + " (unset means local)")
-                .satisfies(e -> org.assertj.core.api.Assertions.assertThat(e.getStackTrace()).isEmpty());
+                .satisfies(e -> Assertions.assertThat(e.getStackTrace()).isEmpty());
     }
 }

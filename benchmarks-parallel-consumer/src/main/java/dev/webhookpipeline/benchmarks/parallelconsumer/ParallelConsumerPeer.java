@@ -8,6 +8,7 @@ import io.confluent.parallelconsumer.ParallelConsumerOptions;
 import io.confluent.parallelconsumer.ParallelConsumerOptions.ProcessingOrder;
 import io.confluent.parallelconsumer.ParallelStreamProcessor;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,6 +17,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -112,7 +115,7 @@ public final class ParallelConsumerPeer {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("parallel-consumer-peer: stopping; delivered " + peer.delivered + ", failed attempts "
                     + peer.failed);
-            processor.closeDontDrainFirst(java.time.Duration.ofSeconds(10));
+            processor.closeDontDrainFirst(Duration.ofSeconds(10));
             stopped.countDown();
         }));
         stopped.await();
@@ -124,7 +127,7 @@ public final class ParallelConsumerPeer {
             post(record);
         } catch (IOException e) {
             failed.incrementAndGet();
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -169,7 +172,7 @@ public final class ParallelConsumerPeer {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
             return "v1," + Base64.getEncoder().encodeToString(mac.doFinal(content.getBytes(StandardCharsets.UTF_8)));
-        } catch (java.security.GeneralSecurityException e) {
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -218,7 +221,7 @@ public final class ParallelConsumerPeer {
                 Schema writer = new Schema.Parser().parse(new ObjectMapper().readTree(answer.body()).path("schema").asText());
                 return new SpecificDatumReader<>(writer, OutboundWebhook.getClassSchema());
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                throw new UncheckedIOException(e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);

@@ -6,6 +6,7 @@ import dev.webhookpipeline.schema.DeliveryProgress;
 import dev.webhookpipeline.serde.AvroDeserializer;
 import dev.webhookpipeline.serde.AvroSerializer;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -85,13 +86,13 @@ public final class DeliveryProgressStore implements ProgressStore, AutoCloseable
     }
 
     @Override
-    public void forget(java.util.Collection<Integer> partitions) {
+    public void forget(Collection<Integer> partitions) {
         partitions.forEach(pending::remove);
     }
 
     /** The recorded state of every tenant on these partition numbers, read to the end of the topic. */
     @Override
-    public Map<Integer, Map<String, DeliveryProgress>> load(java.util.Collection<Integer> partitions) {
+    public Map<Integer, Map<String, DeliveryProgress>> load(Collection<Integer> partitions) {
         Map<String, Object> props = new HashMap<>(kafkaProperties);
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

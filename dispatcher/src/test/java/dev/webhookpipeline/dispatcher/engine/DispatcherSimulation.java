@@ -1,5 +1,7 @@
 package dev.webhookpipeline.dispatcher.engine;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
 import dev.webhookpipeline.dispatcher.delivery.Attempt;
 import dev.webhookpipeline.dispatcher.delivery.QueuedWebhook;
 import dev.webhookpipeline.dispatcher.delivery.RetrySchedule;
@@ -28,9 +30,12 @@ import java.util.Queue;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.slf4j.LoggerFactory;
 
 /**
  * A deterministic world around real {@link DeliveryEngine}s: one shared log and group
@@ -62,8 +67,8 @@ final class DispatcherSimulation {
 
     static {
         // Thousands of runs: the engine's warnings (outages, failures) are the simulation's normal weather.
-        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("dev.webhookpipeline.dispatcher.engine"))
-                .setLevel(ch.qos.logback.classic.Level.OFF);
+        ((Logger) LoggerFactory.getLogger("dev.webhookpipeline.dispatcher.engine"))
+                .setLevel(Level.OFF);
     }
 
     private final Shape shape;
@@ -343,7 +348,7 @@ final class DispatcherSimulation {
     // ---- the outside world answering ----
 
     private record Pending(Instance from, int epoch, String tenant, List<QueuedWebhook> webhooks, boolean batching, Mode mode,
-                           java.util.function.BooleanSupplier goOn, Instant at, Consumer<RequestRunner.Outcome> onDone) {}
+                           BooleanSupplier goOn, Instant at, Consumer<RequestRunner.Outcome> onDone) {}
 
     private record PendingDeadLetter(Instance from, ConsumerRecord<String, byte[]> record, Instant at,
                                      Consumer<Exception> onDone) {}
@@ -375,7 +380,7 @@ final class DispatcherSimulation {
                 cluster.deadLetter(w.record());
             }
             if (w.from().alive) {
-                w.onDone().accept(ok ? null : new org.apache.kafka.common.errors.TimeoutException("simulated"));
+                w.onDone().accept(ok ? null : new TimeoutException("simulated"));
             }
         }
         for (Instance instance : instances) {

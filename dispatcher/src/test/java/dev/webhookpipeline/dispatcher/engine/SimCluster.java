@@ -4,10 +4,12 @@ import dev.webhookpipeline.dispatcher.delivery.QueuedWebhook;
 import dev.webhookpipeline.schema.DeliveryProgress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -57,7 +59,7 @@ final class SimCluster {
         this.committed = new long[partitionCount];
         this.owner = new int[partitionCount];
         this.checkedUpTo = new long[partitionCount];
-        java.util.Arrays.fill(owner, -1);
+        Arrays.fill(owner, -1);
         for (int p = 0; p < partitionCount; p++) {
             logs.add(new ArrayList<>());
             truths.add(new ArrayList<>());
@@ -246,7 +248,7 @@ final class SimCluster {
             Truth truth = log.get((int) webhook.offset());
             if (truth.bad() || !truth.tenant().equals(tenant) || truth.webhookId() != webhook.webhookId()
                     || !truth.body().equals(webhook.body())
-                    || !java.util.Objects.equals(truth.redelivery(), webhook.redelivery())) {
+                    || !Objects.equals(truth.redelivery(), webhook.redelivery())) {
                 throw new Violation(tenant + " received offset " + webhook.offset() + " as #" + webhook.webhookId()
                         + " but it is " + describe(truth) + " (or its body or marker differs)");
             }

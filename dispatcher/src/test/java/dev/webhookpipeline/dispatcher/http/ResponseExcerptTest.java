@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Locale;
@@ -63,7 +64,7 @@ class ResponseExcerptTest {
         byte[] bytes = new byte[WebhookSender.BODY_EXCERPT_BYTES + 1];
         byte[] echo = secret.getBytes(StandardCharsets.US_ASCII);
         int start = WebhookSender.BODY_EXCERPT_BYTES - keep;
-        java.util.Arrays.fill(bytes, 0, start, (byte) '\n');
+        Arrays.fill(bytes, 0, start, (byte) '\n');
         System.arraycopy(echo, 0, bytes, start, Math.min(echo.length, bytes.length - start));
         return bytes;
     }

@@ -17,6 +17,7 @@ import dev.webhookpipeline.testsupport.TestSecrets;
 import dev.webhookpipeline.testsupport.TestServices;
 import dev.webhookpipeline.topics.PipelineTopics;
 import dev.webhookpipeline.topics.TopicInitializer;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -98,7 +99,7 @@ class ConfigTableIT {
         return table;
     }
 
-    static String log() throws java.io.IOException {
+    static String log() throws IOException {
         return Files.readString(Path.of("target", "test-logs", "tests.log"));
     }
 

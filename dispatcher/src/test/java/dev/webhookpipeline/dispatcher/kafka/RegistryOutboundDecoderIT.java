@@ -14,6 +14,7 @@ import dev.webhookpipeline.testsupport.SampleRecords;
 import dev.webhookpipeline.testsupport.TestServices;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -79,7 +80,7 @@ class RegistryOutboundDecoderIT {
             assertThat(((Decoded.Bad) decoder.decode(record("globex", good))).reason()).isEqualTo("INVALID_CONTENT");
             assertThat(((Decoded.Bad) decoder.decode(record(null, good))).reason()).isEqualTo("INVALID_CONTENT");
 
-            byte[] truncated = java.util.Arrays.copyOf(good, good.length - 3);
+            byte[] truncated = Arrays.copyOf(good, good.length - 3);
             assertThat(((Decoded.Bad) decoder.decode(record("acme", truncated))).reason()).isEqualTo("MALFORMED_AVRO");
             byte[] negativeLength = good.clone(); // tenant_id's length, zig-zag encoded: -1
             negativeLength[5] = 1;

@@ -3,7 +3,9 @@ package dev.webhookpipeline.webhookctl.cli;
 import dev.webhookpipeline.schema.SchemaClasses;
 import dev.webhookpipeline.settings.ConnectionOptions;
 import dev.webhookpipeline.settings.JarVersion;
+import dev.webhookpipeline.settings.KafkaConnectionWarnings;
 import dev.webhookpipeline.settings.PipelineSettings;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -36,7 +38,7 @@ public final class WebhookCtl {
     ConnectionOptions connection;
 
     /** Where {@code publish} reads JSON lines from; replaceable for tests. */
-    java.io.InputStream stdin = System.in;
+    InputStream stdin = System.in;
 
     /** Settings of this invocation; {@code extra} holds command-specific overrides. */
     PipelineSettings settings(Map<String, String> extra) {
@@ -48,11 +50,11 @@ public final class WebhookCtl {
     }
 
     /** Runs one command line; returns the exit code. */
-    public static int run(String[] args, java.io.InputStream in, PrintWriter out, PrintWriter err) {
+    public static int run(String[] args, InputStream in, PrintWriter out, PrintWriter err) {
         if (System.getProperty("logback.configurationFile") == null) {
             System.setProperty("logback.configurationFile", "webhookctl-logback.xml");
             // A command's own error is the whole story: no reconnect warnings at any point of its run.
-            dev.webhookpipeline.settings.KafkaConnectionWarnings.muteForThisRun();
+            KafkaConnectionWarnings.muteForThisRun();
         }
         SchemaClasses.trust();
         WebhookCtl top = new WebhookCtl();

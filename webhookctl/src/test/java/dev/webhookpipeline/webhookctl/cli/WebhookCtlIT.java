@@ -8,6 +8,7 @@ import dev.webhookpipeline.serde.AvroDeserializer;
 import dev.webhookpipeline.testsupport.RealServicesExtension;
 import dev.webhookpipeline.testsupport.TestSecrets;
 import dev.webhookpipeline.testsupport.TestServices;
+import dev.webhookpipeline.topics.PipelineTopics;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -24,7 +25,11 @@ import java.util.UUID;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -175,13 +180,13 @@ class WebhookCtlIT {
         Result set = run("", "config", "set", "--tenant", tenant, "--endpoint", "https://93.184.216.34/hooks",
                 "--secret", SECRET, "--events", "RISK_LEVEL_CHANGED");
         assertThat(set.exit()).as(set.err()).isZero();
-        String topic = dev.webhookpipeline.topics.PipelineTopics.builder().prefix(prefix).build().tenantConfig().name();
-        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, byte[]>(java.util.Map.of(
-                "bootstrap.servers", services.bootstrapServers()), new org.apache.kafka.common.serialization.StringSerializer(),
-                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
-            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, tenant,
+        String topic = PipelineTopics.builder().prefix(prefix).build().tenantConfig().name();
+        try (var producer = new KafkaProducer<String, byte[]>(Map.of(
+                "bootstrap.servers", services.bootstrapServers()), new StringSerializer(),
+                new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(topic, tenant,
                     new byte[] {0, 0, 0, 0, 1, 1})).get(); // framed, but Avro with a negative length
-            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, tenant,
+            producer.send(new ProducerRecord<>(topic, tenant,
                     "not avro".getBytes(StandardCharsets.UTF_8))).get();
         }
         Result shown = run("", "config", "show", "--tenant", tenant);
