@@ -1,5 +1,6 @@
 package dev.webhookpipeline.producer;
 
+import dev.webhookpipeline.kafka.Acknowledgement;
 import dev.webhookpipeline.registry.SchemaRegistryClient;
 import dev.webhookpipeline.schema.WebhookConfig;
 import dev.webhookpipeline.secrets.KeyRing;
@@ -20,9 +21,6 @@ import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -264,16 +262,7 @@ public final class TenantConfigClient implements AutoCloseable {
     }
 
     private RecordMetadata send(String tenantId, WebhookConfig value) {
-        try {
-            return producer().send(new ProducerRecord<>(topic, tenantId, value)).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("could not write to " + topic + ": " + e.getCause().getMessage(), e.getCause());
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("Kafka did not acknowledge the write to " + topic + " within " + TIMEOUT, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while writing to " + topic, e);
-        }
+        return Acknowledgement.await(producer().send(new ProducerRecord<>(topic, tenantId, value)), topic, TIMEOUT);
     }
 
     @Override

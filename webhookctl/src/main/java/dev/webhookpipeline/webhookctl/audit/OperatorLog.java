@@ -1,6 +1,7 @@
 package dev.webhookpipeline.webhookctl.audit;
 
 import dev.webhookpipeline.failure.RecordFailure;
+import dev.webhookpipeline.kafka.Acknowledgement;
 import dev.webhookpipeline.registry.SchemaRegistryClient;
 import dev.webhookpipeline.schema.OperatorAction;
 import dev.webhookpipeline.serde.AvroDeserializer;
@@ -13,9 +14,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -70,18 +68,7 @@ public final class OperatorLog implements AutoCloseable {
             props.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) TIMEOUT.toMillis());
             producer = new KafkaProducer<>(props, new StringSerializer(), new AvroSerializer<>(registry, true));
         }
-        try {
-            return producer.send(new ProducerRecord<>(topic, action.getTenantId(), action))
-                    .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("could not record the action on " + topic + ": " + e.getCause().getMessage(),
-                    e.getCause());
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("Kafka did not acknowledge the record on " + topic + " within " + TIMEOUT, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while recording on " + topic, e);
-        }
+        return Acknowledgement.await(producer.send(new ProducerRecord<>(topic, action.getTenantId(), action)), topic, TIMEOUT);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.webhookpipeline.webhookctl.redeliver;
 
 import dev.webhookpipeline.failure.RecordFailure;
+import dev.webhookpipeline.kafka.Acknowledgement;
 import dev.webhookpipeline.payload.WebhookPayload;
 import dev.webhookpipeline.webhookctl.audit.OperatorLog;
 import dev.webhookpipeline.webhookctl.inspect.RangeBound;
@@ -22,10 +23,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -139,9 +137,9 @@ public final class WebhookRedelivery {
                         + ") were deleted from " + topics.outbound().name() + " while the request was being made;"
                         + " it is on the operator log as " + requestId + " with nothing sent");
             }
-            RecordMetadata first = await(sent.get(0));
+            RecordMetadata first = Acknowledgement.await(sent.get(0), topics.outbound().name(), TIMEOUT);
             for (Future<RecordMetadata> each : sent) {
-                await(each);
+                Acknowledgement.await(each, topics.outbound().name(), TIMEOUT);
             }
             return new Result(requestId, sent.size(), found.firstId, found.lastId,
                     first.topic() + "/" + first.partition() + "/" + first.offset());
@@ -235,18 +233,5 @@ public final class WebhookRedelivery {
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) TIMEOUT.toMillis());
         return new KafkaProducer<>(props, new StringSerializer(), new AvroSerializer<>(registry, true));
-    }
-
-    private static RecordMetadata await(Future<RecordMetadata> sent) {
-        try {
-            return sent.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("could not write a re-delivery: " + e.getCause().getMessage(), e.getCause());
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("Kafka did not acknowledge a re-delivery within " + TIMEOUT, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while writing re-deliveries", e);
-        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.webhookpipeline.webhookctl.requeue;
 
 import dev.webhookpipeline.deadletter.DeadLetterHeaders;
+import dev.webhookpipeline.kafka.Acknowledgement;
 import dev.webhookpipeline.schema.OperatorAction;
 import dev.webhookpipeline.schema.OperatorActionType;
 import dev.webhookpipeline.topics.PipelineTopics;
@@ -15,9 +16,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -159,17 +157,7 @@ public final class DeadLetterRequeue implements AutoCloseable {
     }
 
     private RecordMetadata send(ProducerRecord<byte[], byte[]> record) {
-        try {
-            return producer.send(record).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("could not write to " + record.topic() + ": " + e.getCause().getMessage(),
-                    e.getCause());
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("Kafka did not acknowledge the write to " + record.topic() + " within " + TIMEOUT, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while writing to " + record.topic(), e);
-        }
+        return Acknowledgement.await(producer.send(record), record.topic(), TIMEOUT);
     }
 
     @Override
