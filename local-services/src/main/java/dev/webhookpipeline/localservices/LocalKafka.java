@@ -30,9 +30,20 @@ import org.apache.kafka.common.Uuid;
  */
 public final class LocalKafka {
 
+    /** Heap and collector for a broker beside a laptop's other services: small, and no GC threads to spare. */
+    public static final List<String> SMALL_FOOTPRINT = List.of("-Xmx512m", "-XX:+UseSerialGC");
+    /**
+     * What Kafka's own start scripts give a broker ({@code KAFKA_HEAP_OPTS} and
+     * {@code KAFKA_JVM_PERFORMANCE_OPTS} of kafka-run-class.sh): for measurements, where a small
+     * serial-collected heap would stop the broker at every collection and be what is measured.
+     */
+    public static final List<String> KAFKA_DEFAULTS = List.of("-Xmx1g", "-Xms1g", "-XX:+UseG1GC",
+            "-XX:MaxGCPauseMillis=20", "-XX:InitiatingHeapOccupancyPercent=35", "-XX:+ExplicitGCInvokesConcurrent");
+
     private final Path home;
     private final Path logDir;
     private final List<String> jvmOptions = new ArrayList<>();
+    private List<String> heapAndCollector = SMALL_FOOTPRINT;
     private boolean killedOnExit;
 
     /** @param home where the broker keeps its data and settings; @param logDir where process output goes */
@@ -43,10 +54,11 @@ public final class LocalKafka {
 
     /**
      * A broker on free loopback ports with its data in {@code home} and its output in {@code logDir},
-     * killed when this JVM exits, ready to use: the benchmark's.
+     * killed when this JVM exits, ready to use, with Kafka's own heap and collector settings: the benchmark's.
      */
     public static Broker startOnFreePorts(Path home, Path logDir, Duration readyTimeout, String... jvmOptions) {
-        Broker broker = new LocalKafka(home, logDir).jvmOptions(jvmOptions).killedOnExit().start(freePort(), freePort());
+        Broker broker = new LocalKafka(home, logDir).heapAndCollector(KAFKA_DEFAULTS).jvmOptions(jvmOptions).killedOnExit()
+                .start(freePort(), freePort());
         try {
             broker.awaitReady(readyTimeout);
             return broker;
@@ -59,6 +71,12 @@ public final class LocalKafka {
     /** JVM options of the broker (and of the formatting run), such as {@code -Dlogback.configurationFile=...}. */
     public LocalKafka jvmOptions(String... options) {
         jvmOptions.addAll(List.of(options));
+        return this;
+    }
+
+    /** The broker's heap and garbage collector options ({@link #SMALL_FOOTPRINT} unless set). */
+    public LocalKafka heapAndCollector(List<String> options) {
+        heapAndCollector = List.copyOf(options);
         return this;
     }
 
@@ -104,7 +122,7 @@ public final class LocalKafka {
                 Files.writeString(home.resolve("controller.port"), Integer.toString(controllerPort));
             }
             JavaProcess.Builder broker = JavaProcess.builder("kafka.Kafka", logDir.resolve("kafka.log"))
-                    .jvmArgs("-Xmx512m", "-XX:+UseSerialGC").jvmArgs(jvmOptions.toArray(String[]::new))
+                    .jvmArgs(heapAndCollector.toArray(String[]::new)).jvmArgs(jvmOptions.toArray(String[]::new))
                     .args(properties.toString());
             if (killedOnExit) {
                 broker.killedOnExit();
