@@ -18,15 +18,14 @@ import dev.webhookpipeline.topics.PipelineTopics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Future;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -127,22 +126,48 @@ public final class WebhookRedelivery {
                 .setWebhookCount((int) Math.min(Integer.MAX_VALUE, found.count))
                 .build();
         log.append(action); // on record before anything is sent
-        List<Future<RecordMetadata>> sent = new ArrayList<>();
+        String topic = topics.outbound().name();
+        Written written = new Written();
         try (KafkaProducer<String, OutboundWebhook> producer = producer()) {
-            select(request, upTo, (record, webhook) -> sent.add(producer.send(new ProducerRecord<>(
-                    topics.outbound().name(), record.partition(), request.tenant(), copy(webhook, record, requestId, now)))));
+            select(request, upTo, (record, webhook) -> written.add(producer.send(new ProducerRecord<>(topic,
+                    record.partition(), request.tenant(), copy(webhook, record, requestId, now)), written)));
             producer.flush();
-            if (sent.isEmpty()) { // deleted by retention between the two passes
-                throw new NothingToRedeliver("the webhooks of tenant " + request.tenant() + " (" + request.describe()
-                        + ") were deleted from " + topics.outbound().name() + " while the request was being made;"
-                        + " it is on the operator log as " + requestId + " with nothing sent");
+        }
+        if (written.count == 0) { // deleted by retention between the two passes
+            throw new NothingToRedeliver("the webhooks of tenant " + request.tenant() + " (" + request.describe()
+                    + ") were deleted from " + topic + " while the request was being made;"
+                    + " it is on the operator log as " + requestId + " with nothing sent");
+        }
+        RecordMetadata first = Acknowledgement.await(written.first, topic, TIMEOUT);
+        Acknowledgement.await(written.last, topic, TIMEOUT);
+        if (written.failure != null) {
+            throw new IllegalStateException("could not write every re-delivery to " + topic + ": "
+                    + written.failure.getMessage() + "; request " + requestId + " is on the operator log", written.failure);
+        }
+        return new Result(requestId, written.count, found.firstId, found.lastId,
+                first.topic() + "/" + first.partition() + "/" + first.offset());
+    }
+
+    /** The copies sent: counted, the first and last kept for their acknowledgement, any failure remembered. */
+    private static final class Written implements Callback {
+        long count;
+        Future<RecordMetadata> first;
+        Future<RecordMetadata> last;
+        volatile Exception failure;
+
+        void add(Future<RecordMetadata> sent) {
+            if (first == null) {
+                first = sent;
             }
-            RecordMetadata first = Acknowledgement.await(sent.get(0), topics.outbound().name(), TIMEOUT);
-            for (Future<RecordMetadata> each : sent) {
-                Acknowledgement.await(each, topics.outbound().name(), TIMEOUT);
+            last = sent;
+            count++;
+        }
+
+        @Override
+        public void onCompletion(RecordMetadata metadata, Exception exception) {
+            if (exception != null && failure == null) {
+                failure = exception;
             }
-            return new Result(requestId, sent.size(), found.firstId, found.lastId,
-                    first.topic() + "/" + first.partition() + "/" + first.offset());
         }
     }
 
