@@ -46,6 +46,12 @@ public final class TenantQueue {
     private long lastSeenId;
     /** Highest offset queued or delivered (either kind): re-deliveries at or below it are skipped; -1 = none known. */
     private long lastSeenOffset = -1;
+    /**
+     * Highest offset of a record this queue took or skipped as seen since it was created (not
+     * restored: a re-created topic starts its offsets again); -1 = none. A record of the tenant at
+     * or below it is one this queue already judged, so a re-read passes over it without decoding.
+     */
+    private long readThroughOffset = -1;
     /** Offset of the last webhook answered 200 (either kind); -1 = none known. */
     private long lastDeliveredOffset = -1;
     /** Re-deliveries in the queue: while 0, every queued webhook may share a request. */
@@ -112,6 +118,7 @@ public final class TenantQueue {
         // Delivered before a restart, or re-read after an overflow. First-time webhooks are told by
         // id (which survives a re-created topic), re-deliveries by offset (their ids are old).
         if (redelivery ? webhook.offset() <= lastSeenOffset : webhook.webhookId() <= lastSeenId) {
+            readThroughOffset = Math.max(readThroughOffset, webhook.offset());
             return Offer.ALREADY_SEEN;
         }
         if (overflowFrom >= 0 || queue.size() >= roomFor()
@@ -129,6 +136,7 @@ public final class TenantQueue {
             lastSeenId = webhook.webhookId();
         }
         lastSeenOffset = Math.max(lastSeenOffset, webhook.offset());
+        readThroughOffset = Math.max(readThroughOffset, webhook.offset());
         recount();
         return Offer.QUEUED;
     }
@@ -172,6 +180,7 @@ public final class TenantQueue {
         }
         if (dropped) { // what is left is all that counts as seen: the rest comes again with the re-read
             lastSeenOffset = queue.peekLast().offset();
+            readThroughOffset = lastSeenOffset;
             lastSeenId = lastDeliveredId;
             for (var it = queue.descendingIterator(); it.hasNext(); ) {
                 QueuedWebhook kept = it.next();
@@ -350,6 +359,17 @@ public final class TenantQueue {
     public boolean needsReread() {
         return overflowFrom >= 0 && failedAttempts == 0 && !held && queue.size() <= capacity / 2
                 && budget.hasRoomFor(this);
+    }
+
+    /**
+     * Whether a record of this tenant at {@code offset} can be passed over without decoding it: the
+     * queue already judged it (taken, or skipped as seen) on an earlier read, or it let a webhook go
+     * and takes nothing more until the partition is re-read from there (this record comes again).
+     * Decoding is most of the poll thread's work, and a re-read for one tenant brings back every
+     * other tenant's records of the partition.
+     */
+    public boolean passesOver(long offset) {
+        return overflowFrom >= 0 || offset <= readThroughOffset;
     }
 
     public void rereadStarted() {

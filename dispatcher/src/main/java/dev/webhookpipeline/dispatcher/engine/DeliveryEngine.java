@@ -75,6 +75,8 @@ public final class DeliveryEngine {
     private final Queue<String> refreshRequests = new ConcurrentLinkedQueue<>();
 
     private long lastPoll;
+    /** Whether the last poll queued a webhook: then the next turn polls again at once. */
+    private boolean lastPollQueued;
     private long lastHousekeeping;
     private long lastCommit;
     private long lastStatus;
@@ -164,21 +166,24 @@ public final class DeliveryEngine {
 
     /**
      * Idle, blocks in poll until records arrive or the next timer. Busy (requests in flight or
-     * tenants to look at), takes what the consumer has fetched at most every 5 ms and otherwise
+     * tenants to look at), takes what the consumer has fetched: on the next turn again while the
+     * last poll queued webhooks (the fetch likely holds more: waiting 5 ms between polls capped the
+     * intake at {@code max.poll.records} per 5 ms), otherwise at most every 5 ms, and between polls
      * asks the caller to park until a request completes ({@code wake}): a completion frees its
-     * tenant for the next webhook at once, not after a poll timeout.
+     * tenant for the next webhook at once, not after a poll timeout. A poll that queued nothing
+     * (every tenant polled is full, or nothing was fetched) does not make the loop spin.
      */
     private long poll(Instant now, long tick) {
         if (!scheduler.hasWork()) {
             lastPoll = tick;
-            intake.accept(consumer.poll(Duration.ofMillis(idlePollMillis(now))), partitions, clock.instant(),
-                    ticker.getAsLong());
+            lastPollQueued = intake.accept(consumer.poll(Duration.ofMillis(idlePollMillis(now))), partitions,
+                    clock.instant(), ticker.getAsLong()) > 0;
             return 0;
         }
         long sincePoll = tick - lastPoll;
-        if (sincePoll >= BUSY_POLL_NANOS) {
+        if (lastPollQueued || sincePoll >= BUSY_POLL_NANOS) {
             lastPoll = tick;
-            intake.accept(consumer.poll(Duration.ZERO), partitions, now, tick);
+            lastPollQueued = intake.accept(consumer.poll(Duration.ZERO), partitions, now, tick) > 0;
             return 0;
         }
         return completions.isEmpty() ? BUSY_POLL_NANOS - sincePoll : 0;

@@ -47,14 +47,21 @@ final class Intake {
         this.listener = listener;
     }
 
-    void accept(Iterable<ConsumerRecord<String, byte[]>> records, Map<TopicPartition, PartitionState> partitions,
-                Instant now, long tickNow) {
+    /** @return how many records went into a queue (0: nothing new to send, however many were polled) */
+    int accept(Iterable<ConsumerRecord<String, byte[]>> records, Map<TopicPartition, PartitionState> partitions,
+               Instant now, long tickNow) {
         Set<TopicPartition> stopped = null;
+        int queued = 0;
         for (ConsumerRecord<String, byte[]> record : records) {
             TopicPartition tp = new TopicPartition(record.topic(), record.partition());
             PartitionState state = partitions.get(tp);
             if (state == null || (stopped != null && stopped.contains(tp))) {
                 continue; // revoked while the records were on their way, or waiting for the registry
+            }
+            TenantQueue known = state.existing(record.key());
+            if (known != null && known.passesOver(record.offset())) {
+                state.position(record.offset() + 1); // its outcome is known without decoding it
+                continue;
             }
             Decoded decoded;
             try {
@@ -84,13 +91,17 @@ final class Intake {
                 case Decoded.Webhook webhook -> {
                     state.decodedOne();
                     state.position(record.offset() + 1);
-                    offer(state, tp, record, webhook.value(), now);
+                    if (offer(state, tp, record, webhook.value(), now)) {
+                        queued++;
+                    }
                 }
             }
         }
+        return queued;
     }
 
-    private void offer(PartitionState state, TopicPartition tp, ConsumerRecord<String, byte[]> record,
+    /** @return whether it was queued */
+    private boolean offer(PartitionState state, TopicPartition tp, ConsumerRecord<String, byte[]> record,
                        OutboundWebhook webhook, Instant now) {
         TenantQueue queue = state.tenant(record.key());
         TenantQueue.Offer offer = queue.offer(new QueuedWebhook(record.offset(), webhook.getWebhookId(),
@@ -105,6 +116,7 @@ final class Intake {
         if (offer != TenantQueue.Offer.ALREADY_SEEN) {
             listener.changed(ref);
         }
+        return offer == TenantQueue.Offer.QUEUED;
     }
 
     /** Resumes the partitions whose wait for the registry is over: their stopped record is read again. */

@@ -63,7 +63,7 @@ final class DispatcherSimulation {
                  int maxPollRecords, int unbatchedRun) {}
 
     static final RetrySchedule RETRIES = new RetrySchedule(Duration.ofSeconds(1), 6, Duration.ofMinutes(5));
-    private static final Instant START = Instant.parse("2026-12-01T00:00:00Z");
+    static final Instant START = Instant.parse("2026-12-01T00:00:00Z");
 
     static {
         // Thousands of runs: the engine's warnings (outages, failures) are the simulation's normal weather.
@@ -565,7 +565,7 @@ final class DispatcherSimulation {
      * Stands for the registry-backed decoder: v1 is known from start-up; v2 must be fetched, which
      * succeeds only while the registry is up; garbage is bad input.
      */
-    private static final class SimDecoder implements OutboundDecoder {
+    static final class SimDecoder implements OutboundDecoder {
         boolean knowsV2;
         boolean fetching;
 
