@@ -56,14 +56,23 @@ final class CountingReceiver implements AutoCloseable {
         final Map<String, Long> sentAtNanos = new ConcurrentHashMap<>();
         final long[] latenciesNanos;
         final AtomicLong recorded = new AtomicLong();
+        /** Wall-clock send and arrival times by event id, to split the latency at the router's {@code routed_at}. */
+        final Map<String, Long> sentAtMillis = new ConcurrentHashMap<>();
+        final Map<String, Long> arrivedAtMillis = new ConcurrentHashMap<>();
 
         LatencyProbe(int capacity) {
             latenciesNanos = new long[capacity];
         }
 
+        void sent(String eventId) {
+            sentAtMillis.put(eventId, System.currentTimeMillis());
+            sentAtNanos.put(eventId, System.nanoTime());
+        }
+
         void received(String eventId, long atNanos) {
             Long sent = sentAtNanos.remove(eventId);
             if (sent != null) {
+                arrivedAtMillis.put(eventId, System.currentTimeMillis());
                 long i = recorded.getAndIncrement();
                 if (i < latenciesNanos.length) {
                     latenciesNanos[(int) i] = atNanos - sent;
