@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -21,6 +22,8 @@ public final class EventTypes {
     }
 
     private static final Set<EventType> DEPRECATED = readDeprecated();
+    private static final Map<String, EventType> BY_NAME = Arrays.stream(EventType.values())
+            .collect(Collectors.toUnmodifiableMap(Enum::name, t -> t));
 
     private EventTypes() {}
 
@@ -46,8 +49,11 @@ public final class EventTypes {
         if (name == null) {
             return Optional.empty();
         }
-        String normalized = name.strip().replace('-', '_').replace(' ', '_').toUpperCase(Locale.ROOT);
-        return Arrays.stream(EventType.values()).filter(t -> t.name().equals(normalized)).findFirst();
+        EventType exact = BY_NAME.get(name); // the common case, on the router's path for every event
+        if (exact != null) {
+            return Optional.of(exact);
+        }
+        return Optional.ofNullable(BY_NAME.get(name.strip().replace('-', '_').replace(' ', '_').toUpperCase(Locale.ROOT)));
     }
 
     /** All wire names, for error messages and help text. */
