@@ -130,6 +130,7 @@ final class PeerComparison {
 
     /** The dispatcher in this JVM, {@value #IN_FLIGHT} requests in flight, the section's batch window. */
     static Rate dispatcher(Bench bench, Bench.Scenario scenario, int count, String what) throws Exception {
+        bench.settle(); // no side pays for the one before it
         bench.receiver.expect(count, null);
         double seconds;
         try (Dispatcher dispatcher = new Dispatcher(bench.dispatcherConfig(scenario.topics())
@@ -141,6 +142,7 @@ final class PeerComparison {
     }
 
     static Rate loop(Bench bench, Bench.Scenario scenario, int count, int perPost, String what) throws Exception {
+        bench.settle(); // no side pays for the one before it
         bench.receiver.expect(count, null);
         PipelineTopics topics = scenario.topics();
         double seconds;
@@ -154,6 +156,7 @@ final class PeerComparison {
     }
 
     static Rate parallelConsumer(Bench bench, Bench.Scenario scenario, int count, String what) throws Exception {
+        bench.settle(); // no side pays for the one before it
         bench.receiver.expect(count, null);
         PipelineTopics topics = scenario.topics();
         double seconds;
