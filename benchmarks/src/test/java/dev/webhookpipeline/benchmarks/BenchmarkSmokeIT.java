@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,7 +23,7 @@ class BenchmarkSmokeIT {
         assertThat(rows).extracting(Results.Row::section).containsOnly(DispatcherThroughput.CEILINGS,
                 DispatcherThroughput.SECTION, PeerComparison.SECTION, PeerComparison.SECTION_SLOW, EndToEnd.SECTION,
                 Memory.SECTION, StatusAtScale.SECTION, ScaleOut.SECTION);
-        // 3 tenant counts × batching on/off; 2 latency + 2 throughput; baseline, idle tenants per count, many tenants, backlog; 1 and 2 instances × on/off
+        // 3 tenant counts × batching on/off; baseline, idle tenants per count, many tenants, backlog; 1 and 2 instances × on/off
         assertThat(rows).filteredOn(r -> r.section().equals(DispatcherThroughput.SECTION)).hasSize(6);
         // per tenant count: dispatcher and loop batched; dispatcher, Parallel Consumer and loop unbatched
         int peerRows = 5 * Sizes.QUICK.peers().tenantCounts().size();
@@ -33,7 +34,12 @@ class BenchmarkSmokeIT {
                 .allSatisfy(r -> assertThat(r.comparison()).as(r.toString()).startsWith("all ").contains("none twice"));
         assertThat(rows).filteredOn(r -> r.section().startsWith("Peers") && r.scenario().contains("dispatcher"))
                 .allSatisfy(r -> assertThat(r.comparison()).as(r.toString()).contains("Parallel Consumer").doesNotContain("extra"));
-        assertThat(rows).filteredOn(r -> r.section().equals(EndToEnd.SECTION)).hasSize(4);
+        // per mode: latency, latency by stage, throughput
+        assertThat(rows).filteredOn(r -> r.section().equals(EndToEnd.SECTION)).hasSize(6);
+        // the stage split found every measured webhook on the outbound topic
+        assertThat(rows).filteredOn(r -> r.scenario().startsWith("latency by stage"))
+                .hasSize(2).allSatisfy(r -> assertThat(r.count()).isEqualTo(String.format(Locale.ROOT, "%,d",
+                        Sizes.QUICK.endToEndRate() * Sizes.QUICK.endToEndSeconds())));
         assertThat(rows).filteredOn(r -> r.section().equals(Memory.SECTION))
                 .hasSize(3 + Sizes.QUICK.idleTenantCounts().size());
         // six questions and two rebuilds
