@@ -10,11 +10,11 @@ import dev.webhookpipeline.settings.PipelineSettings;
 import dev.webhookpipeline.settings.SettingsException;
 import dev.webhookpipeline.signing.SigningSecret;
 import dev.webhookpipeline.localservices.ApicurioRegistry;
+import dev.webhookpipeline.localservices.FreePorts;
 import dev.webhookpipeline.localservices.JavaProcess;
 import dev.webhookpipeline.localservices.LocalKafka;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.ByteBuffer;
@@ -152,7 +152,7 @@ public final class LocalPipeline implements Callable<Integer> {
             // The registry keeps its schemas in its own file database, so it starts alongside Kafka.
             long registryStart = System.nanoTime();
             CompletableFuture<ApicurioRegistry> registryReady = CompletableFuture.supplyAsync(() -> {
-                ApicurioRegistry started = ApicurioRegistry.start(registryPort, freePort(),
+                ApicurioRegistry started = ApicurioRegistry.start(registryPort, FreePorts.one(registryPort, kafkaPort, cPort),
                         logs.resolve("registry.log"),
                         // Records in the topics carry schema ids: the registry must outlive a restart too.
                         List.of("-Dapicurio.datasource.url=jdbc:h2:file:" + data.resolve("registry").resolve("registry")));
@@ -309,14 +309,6 @@ public final class LocalPipeline implements Callable<Integer> {
         } catch (IOException e) {
             throw new LaunchException("port " + port + " (" + what + ") is already in use, maybe by another local run"
                     + " or another Kafka: stop that, or choose another port with " + option + " N (env " + env + ")");
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new LaunchException("no free loopback port for the registry's management endpoint: " + e);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.webhookpipeline.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.webhookpipeline.localservices.FreePorts;
 import dev.webhookpipeline.testsupport.RecordingReceiver;
 import dev.webhookpipeline.testsupport.TestSecrets;
 import dev.webhookpipeline.webhookctl.cli.WebhookCtl;
@@ -10,7 +11,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -75,12 +75,13 @@ class LocalPipelineIT {
 
     @Test
     void deliversInOrderWithTheSecretThenStopsEverything() throws Exception {
-        int kafkaPort = freePort();
-        int registryPort = freePort();
-        int statusPort = freePort();
+        int[] ports = FreePorts.pick(4);
+        int kafkaPort = ports[0];
+        int registryPort = ports[1];
+        int statusPort = ports[2];
         Path out = dataDir.resolve("launcher.out");
         Path err = dataDir.resolve("launcher.err");
-        Process launcher = launch(out, err, "demo", "--kafka-port", kafkaPort, "--controller-port", freePort(),
+        Process launcher = launch(out, err, "demo", "--kafka-port", kafkaPort, "--controller-port", ports[3],
                 "--registry-port", registryPort, "--status-port", statusPort, "--data-dir", dataDir.resolve("data"),
                 "--demo-interval", "500ms");
 
@@ -235,12 +236,6 @@ class LocalPipelineIT {
             return Files.exists(file) ? Files.readString(file) : "";
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
         }
     }
 }

@@ -3,8 +3,6 @@ package dev.webhookpipeline.localservices;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -44,10 +42,11 @@ public final class ApicurioRegistry implements AutoCloseable {
     public static ApicurioRegistry start() {
         IOException lastFailure = null;
         for (int attempt = 1; attempt <= 3; attempt++) { // a probed port can be taken before the registry binds it
-            int port = freePort();
+            int[] ports = FreePorts.pick(2); // the API's and the management endpoint's
+            int port = ports[0];
             Path log = Path.of("target", "test-services", "apicurio-" + port + ".log").toAbsolutePath();
             try {
-                ApicurioRegistry registry = launch(port, freePort(), log, List.of());
+                ApicurioRegistry registry = launch(port, ports[1], log, List.of());
                 JavaProcess.killOnExit(registry.process); // an interrupted test or benchmark run leaves none behind
                 return registry;
             } catch (IOException e) {
@@ -203,14 +202,6 @@ public final class ApicurioRegistry implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         return properties.getProperty("version");
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException("no free loopback port: " + e, e);
-        }
     }
 
     @Override

@@ -2,8 +2,6 @@ package dev.webhookpipeline.localservices;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,8 +55,9 @@ public final class LocalKafka {
      * killed when this JVM exits, ready to use, with Kafka's own heap and collector settings: the benchmark's.
      */
     public static Broker startOnFreePorts(Path home, Path logDir, Duration readyTimeout, String... jvmOptions) {
+        int[] ports = FreePorts.pick(2); // the broker's and the controller's: they must differ
         Broker broker = new LocalKafka(home, logDir).heapAndCollector(KAFKA_DEFAULTS).jvmOptions(jvmOptions).killedOnExit()
-                .start(freePort(), freePort());
+                .start(ports[0], ports[1]);
         try {
             broker.awaitReady(readyTimeout);
             return broker;
@@ -152,14 +151,6 @@ public final class LocalKafka {
                 "share.coordinator.state.topic.min.isr=1",
                 "group.initial.rebalance.delay.ms=0",
                 "");
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free loopback port", e);
-        }
     }
 
     /** A started broker process and the address clients use. */
