@@ -91,7 +91,7 @@ final class Intake {
                 case Decoded.Webhook webhook -> {
                     state.decodedOne();
                     state.position(record.offset() + 1);
-                    if (offer(state, tp, record, webhook.value(), now)) {
+                    if (offer(state, known, tp, record, webhook.value(), now)) {
                         queued++;
                     }
                 }
@@ -100,10 +100,10 @@ final class Intake {
         return queued;
     }
 
-    /** @return whether it was queued */
-    private boolean offer(PartitionState state, TopicPartition tp, ConsumerRecord<String, byte[]> record,
-                       OutboundWebhook webhook, Instant now) {
-        TenantQueue queue = state.tenant(record.key());
+    /** @return whether it was queued; {@code known} is the tenant's queue if it had one (looked up once per record) */
+    private boolean offer(PartitionState state, TenantQueue known, TopicPartition tp,
+                          ConsumerRecord<String, byte[]> record, OutboundWebhook webhook, Instant now) {
+        TenantQueue queue = known != null ? known : state.tenant(record.key());
         TenantQueue.Offer offer = queue.offer(new QueuedWebhook(record.offset(), webhook.getWebhookId(),
                 webhook.getBody(), now, webhook.getOccurredAt(),
                 webhook.getRedelivery() == null ? null : webhook.getRedelivery().getRequestId()));

@@ -544,17 +544,7 @@ final class DispatcherSimulation {
                     return out;
                 }
             };
-            TenantConfigs tenantConfigs = new TenantConfigs() {
-                @Override
-                public Optional<WebhookConfig> get(String tenantId) {
-                    return Optional.ofNullable(configs.get(tenantId));
-                }
-
-                @Override
-                public String nextChange() {
-                    return configChanges.poll();
-                }
-            };
+            TenantConfigs tenantConfigs = tenantConfigs(configs, configChanges);
             this.engine = new DeliveryEngine(settings, new DeliveryEngine.Ports(consumer, decoder, runner, deadLetters,
                     progress, tenantConfigs), clock, () -> clock.instant().toEpochMilli() * 1_000_000L, () -> { },
                     new DeliveryMetrics(new SimpleMeterRegistry(), 10));
@@ -565,6 +555,21 @@ final class DispatcherSimulation {
      * Stands for the registry-backed decoder: v1 is known from start-up; v2 must be fetched, which
      * succeeds only while the registry is up; garbage is bad input.
      */
+    /** The configs as a map the test changes, and the changes as a queue the test fills. */
+    static TenantConfigs tenantConfigs(Map<String, WebhookConfig> configs, Queue<String> changes) {
+        return new TenantConfigs() {
+            @Override
+            public Optional<WebhookConfig> get(String tenantId) {
+                return Optional.ofNullable(configs.get(tenantId));
+            }
+
+            @Override
+            public String nextChange() {
+                return changes.poll();
+            }
+        };
+    }
+
     static final class SimDecoder implements OutboundDecoder {
         boolean knowsV2;
         boolean fetching;

@@ -11,12 +11,12 @@ import dev.webhookpipeline.schema.WebhookConfig;
 import dev.webhookpipeline.testsupport.ManualClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -49,17 +49,7 @@ class IntakeTest {
                     onDone.accept(new RequestRunner.Outcome(webhooks.size(), Attempt.delivered(200, clock.instant(), 1)));
                 }));
         DeadLetterWriter deadLetters = (record, reason, message, onDone) -> onDone.accept(null);
-        TenantConfigs tenantConfigs = new TenantConfigs() {
-            @Override
-            public Optional<WebhookConfig> get(String tenantId) {
-                return Optional.ofNullable(configs.get(tenantId));
-            }
-
-            @Override
-            public String nextChange() {
-                return null;
-            }
-        };
+        TenantConfigs tenantConfigs = DispatcherSimulation.tenantConfigs(configs, new ArrayDeque<>());
         EngineSettings settings = new EngineSettings(SimCluster.TOPIC, Duration.ZERO, 10, CAPACITY, 64L * 1024 * 1024,
                 RetrySchedule.STANDARD, Duration.ofMillis(300), Duration.ofMillis(200), 1);
         DeliveryEngine engine = new DeliveryEngine(settings, new DeliveryEngine.Ports(consumer, counting, runner,
