@@ -447,7 +447,8 @@ final class DispatcherSimulation {
                             + " first webhooks, over its budget of " + state.budget().limit());
                 }
             }
-            // No starvation: a tenant ready to send waits for at most one request of each other tenant.
+            // No starvation: a tenant ready to send waits for at most one request of each other tenant,
+            // counted within one ownership of its partition (a lost or revoked partition starts afresh).
             int bound = shape.tenants() + shape.maxInFlight() + 1;
             Set<String> ready = new HashSet<>();
             for (PartitionState state : instance.engine.partitions().values()) {
@@ -489,6 +490,7 @@ final class DispatcherSimulation {
             epoch[partition]++;
             reported.keySet().removeIf(tenant -> cluster.partitionOf(tenant) == partition);
             reportedOffsets.keySet().removeIf(tenant -> cluster.partitionOf(tenant) == partition);
+            readySince.keySet().removeIf(tenant -> cluster.partitionOf(tenant) == partition);
         }
         final Map<Integer, Map<String, DeliveryProgress>> pendingProgress = new LinkedHashMap<>();
         long started;
