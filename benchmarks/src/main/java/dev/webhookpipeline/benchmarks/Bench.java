@@ -16,17 +16,25 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import java.util.function.IntFunction;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -100,11 +108,62 @@ final class Bench implements AutoCloseable {
         if (webhooks == 0) {
             return new Scenario(topics, 0, configs);
         }
-        BenchmarkMain.progress(String.format(Locale.ROOT, "%s: pre-filling %,d webhooks for %,d tenant(s)", name, webhooks,
-                tenants));
-        double prefillSeconds = produce(outboundRecords(topics, name, tenants, webhooks));
+        double prefillSeconds = fill(topics, name, tenants, webhooks, 1);
         settle();
         return new Scenario(topics, prefillSeconds, configs);
+    }
+
+    /**
+     * Writes {@code webhooks} outbound records for tenants {@code name-0..n-1}, each tenant's webhook
+     * ids counting up from {@code firstId}; returns the seconds it took.
+     */
+    double fill(PipelineTopics topics, String name, int tenants, int webhooks, long firstId) {
+        BenchmarkMain.progress(String.format(Locale.ROOT, "%s: filling the outbound topic with %,d webhooks for %,d tenant(s)",
+                name, webhooks, tenants));
+        return produce(outboundRecords(topics, name, tenants, webhooks, firstId));
+    }
+
+    /**
+     * Waits until the group has {@code members} members and each holds some of the topic's partitions,
+     * all of them between them; returns the seconds it took. Fails when {@code alive} says a member died.
+     */
+    double awaitGroupSettled(String groupId, String topic, int members, BooleanSupplier alive, Duration timeout)
+            throws Exception {
+        long start = System.nanoTime();
+        long deadline = start + timeout.toNanos();
+        try (Admin admin = kafka.admin()) {
+            int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+            String seen = "nothing";
+            while (System.nanoTime() < deadline) {
+                if (!alive.getAsBoolean()) {
+                    throw new IllegalStateException("a dispatcher of group " + groupId + " exited; see its log in " + workDir);
+                }
+                Collection<MemberDescription> joined;
+                try {
+                    joined = admin.describeConsumerGroups(List.of(groupId)).all().get().get(groupId).members();
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof GroupIdNotFoundException)) {
+                        throw e;
+                    }
+                    joined = List.of(); // nobody has joined yet
+                }
+                Set<Integer> held = new HashSet<>();
+                boolean everyMemberHolds = joined.size() == members;
+                for (MemberDescription member : joined) {
+                    int before = held.size();
+                    member.assignment().topicPartitions().stream().filter(tp -> tp.topic().equals(topic))
+                            .forEach(tp -> held.add(tp.partition()));
+                    everyMemberHolds &= held.size() > before;
+                }
+                if (everyMemberHolds && held.size() == partitions) {
+                    return (System.nanoTime() - start) / 1e9;
+                }
+                seen = joined.size() + " member(s) holding " + held.size() + " of " + partitions + " partitions";
+                Thread.sleep(100); // polling interval of the group's description
+            }
+            throw new IllegalStateException("group " + groupId + " did not settle on " + members + " member(s) within "
+                    + timeout.toSeconds() + " s (last seen: " + seen + ")");
+        }
     }
 
     /**
@@ -162,12 +221,14 @@ final class Bench implements AutoCloseable {
         return configs;
     }
 
-    /** Outbound records, Avro-encoded up front: webhook ids 1, 2, 3… per tenant, tenants taking turns. */
-    private List<ProducerRecord<byte[], byte[]>> outboundRecords(PipelineTopics topics, String scenario, int tenants, int count) {
+    /** Outbound records, Avro-encoded up front: webhook ids firstId, firstId + 1… per tenant, tenants taking turns. */
+    private List<ProducerRecord<byte[], byte[]>> outboundRecords(PipelineTopics topics, String scenario, int tenants, int count,
+                                                                 long firstId) {
         var keys = new StringSerializer();
         var values = new AvroSerializer<OutboundWebhook>(client, true);
         String topic = topics.outbound().name();
         long[] ids = new long[tenants];
+        Arrays.fill(ids, firstId - 1);
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             int t = i % tenants;

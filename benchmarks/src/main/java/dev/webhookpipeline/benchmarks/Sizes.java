@@ -19,7 +19,7 @@ record Sizes(List<Integer> tenantCounts, int batched, int unbatchedOne, int unba
                  boolean warmUp) {}
 
     static final Sizes FULL = new Sizes(List.of(1, 100, 10_000), 300_000, 5_000, 30_000, 2_000, 20, 10, 50_000,
-            List.of(10_000, 100_000, 1_000_000), 100_000, 1_000_000, 200_000, 40_000, 15, 100_000,
+            List.of(10_000, 100_000, 1_000_000), 100_000, 1_000_000, 400_000, 100_000, 15, 100_000,
             new Peers(List.of(100, 1_000, 10_000), 300_000, 20_000, 50_000, 20_000, true));
 
     static final Sizes QUICK = new Sizes(List.of(1, 100, 1_000), 3_000, 200, 2_000, 500, 3, 2, 2_000, List.of(2_000),
