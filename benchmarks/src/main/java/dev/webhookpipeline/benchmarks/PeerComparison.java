@@ -28,6 +28,7 @@ final class PeerComparison {
     static final double TARGET = 1.5;
     static final int PER_POST = 100;
     private static final Duration TIMEOUT = Duration.ofMinutes(5);
+    static final int WARM_UP_ROUNDS = 3;
 
     private PeerComparison() {}
 
@@ -65,15 +66,23 @@ final class PeerComparison {
         }
     }
 
-    /** The dispatcher and the loop run in this JVM: one small unreported round first, so neither pays for the JIT. */
+    /**
+     * The dispatcher and the loop run in this JVM, so neither may pay for the JIT: {@value #WARM_UP_ROUNDS}
+     * unreported full-size rounds of each first. One quarter-size round was not enough: a probe of
+     * repeated rounds (100 tenants, batched) had the JIT's compiler threads still using 3–6 µs of CPU per
+     * webhook in the second and third rounds (of 7–15 µs in all) and the dispatcher gaining 20–60 %
+     * from round to round; a dispatcher in production runs warm for days.
+     */
     private static void warmUp(Bench bench, Sizes.Peers sizes) throws Exception {
-        for (boolean batching : List.of(true, false)) {
-            String name = "p-warm-up-" + (batching ? "batched" : "single");
-            int count = (batching ? sizes.batched() : sizes.unbatched()) / 4;
-            Bench.Scenario scenario = bench.prepare(name, 100, batching, count, "ok");
-            BenchmarkMain.progress(String.format(Locale.ROOT, "%s: %,d webhooks, not reported", name, count));
-            dispatcher(bench, scenario, count, name);
-            loop(bench, scenario, count, batching ? PER_POST : 1, name);
+        for (int round = 1; round <= WARM_UP_ROUNDS; round++) {
+            for (boolean batching : List.of(true, false)) {
+                String name = "p-warm-up-" + round + "-" + (batching ? "batched" : "single");
+                int count = batching ? sizes.batched() : sizes.unbatched();
+                Bench.Scenario scenario = bench.prepare(name, 100, batching, count, "ok");
+                BenchmarkMain.progress(String.format(Locale.ROOT, "%s: %,d webhooks, not reported", name, count));
+                dispatcher(bench, scenario, count, name);
+                loop(bench, scenario, count, batching ? PER_POST : 1, name);
+            }
         }
     }
 
