@@ -2,7 +2,6 @@ package dev.webhookpipeline.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -112,9 +111,18 @@ public final class SchemaRegistryClient {
 
     /** Sets the compatibility rule of one subject. */
     public void setCompatibility(String subject, Compatibility level) {
-        ObjectNode body = JSON.createObjectNode().put("compatibility", level.name());
-        call("PUT", "/config/" + encode(subject), body.toString(),
-                "set compatibility of subject '" + subject + "'");
+        String body = JSON.createObjectNode().put("compatibility", level.name()).toString();
+        String what = "set compatibility of subject '" + subject + "'";
+        try {
+            call("PUT", "/config/" + encode(subject), body, what);
+        } catch (SchemaRegistryException e) {
+            if (e.status() != 409) {
+                throw e;
+            }
+            // Two services starting together both set a subject's first rule: Apicurio creates it for one
+            // and answers the other 409 "rule already exists". The rule exists now, so this PUT updates it.
+            call("PUT", "/config/" + encode(subject), body, what);
+        }
     }
 
     /** The compatibility rule of one subject (the registry's default when it has none of its own). */

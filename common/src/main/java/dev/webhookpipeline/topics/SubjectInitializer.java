@@ -2,7 +2,6 @@ package dev.webhookpipeline.topics;
 
 import dev.webhookpipeline.registry.Compatibility;
 import dev.webhookpipeline.registry.SchemaRegistryClient;
-import dev.webhookpipeline.registry.SchemaRegistryException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -37,25 +36,10 @@ public final class SubjectInitializer {
             // Register first: some registries (Apicurio) only keep a rule for a subject that exists.
             int id = registry.register(subject, schema);
             if (registry.compatibility(subject) != RULE) {
-                holdToRule(subject);
+                registry.setCompatibility(subject, RULE);
             }
             done.add(subject + " (schema id " + id + ", " + RULE + ")");
         }
         return done;
-    }
-
-    private void holdToRule(String subject) {
-        try {
-            registry.setCompatibility(subject, RULE);
-        } catch (SchemaRegistryException e) {
-            if (e.status() != 409) {
-                throw e;
-            }
-            // Another service starting at the same time set the subject's first rule between our read and
-            // write (Apicurio answers 409 "rule already exists"); setting it now updates that rule.
-            if (registry.compatibility(subject) != RULE) {
-                registry.setCompatibility(subject, RULE);
-            }
-        }
     }
 }
